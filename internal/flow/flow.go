@@ -1,0 +1,131 @@
+package flow
+
+import "regexp"
+
+// Limits of a flow, checked at load. They keep every message readable on a
+// phone and every button within what Telegram accepts.
+const (
+	MaxNodes        = 5000
+	MaxOptions      = 8
+	MaxLabelRunes   = 40
+	MaxCallbackData = 64
+	MaxMessageRunes = 4096
+	MaxValueLen     = 64
+	MaxInputRunes   = 64
+	MaxHistory      = 16
+	maxAutoHops     = 64
+)
+
+// Languages the product speaks. A flow declares a subset of them.
+var knownLanguages = []string{"fr", "ar"}
+
+// Text is a translated string: language code → text.
+type Text map[string]string
+
+// Kind is what a node does.
+type Kind string
+
+const (
+	KindMessage Kind = "message"
+	KindInput   Kind = "input"
+	KindRoute   Kind = "route"
+	KindHandoff Kind = "handoff"
+	KindEnd     Kind = "end"
+)
+
+// Priority of a handoff ticket.
+type Priority string
+
+const (
+	PriorityNormal Priority = "normal"
+	PriorityHigh   Priority = "high"
+	PriorityUrgent Priority = "urgent"
+)
+
+// Flow is a validated decision tree, ready for Step. It is immutable once
+// loaded and safe to share between goroutines.
+type Flow struct {
+	ID        string
+	Version   string // hash of the flow and resource files
+	Languages []string
+	Start     string
+	Emergency Emergency
+	Nodes     map[string]*Node
+	Resources map[string]*Resource
+}
+
+// Emergency sends the person to Goto whenever a free-text message contains
+// one of the keywords, whatever the current node.
+type Emergency struct {
+	Goto     string
+	Keywords map[string][]string // as written: language (or "latin") → keywords
+	matcher  *matcher
+}
+
+// Node is one step of the tree.
+type Node struct {
+	ID        string
+	Kind      Kind
+	Text      Text
+	Resources []string
+	Options   []Option
+	Next      string
+	Ask       *Ask
+	Skip      Text
+	Routes    []Route
+	Handoff   *Handoff
+
+	// Rendered per language at load, so Step allocates nothing to show a node.
+	rendered map[string]string
+	buttons  map[string][]Button
+}
+
+// Option is a button of a message or handoff node.
+type Option struct {
+	Label Text
+	Set   map[string]string
+	Goto  string
+}
+
+// Ask reads free text into a variable (the input key of a node).
+type Ask struct {
+	Var     string
+	Pattern *regexp.Regexp
+	Retry   Text
+}
+
+// Route is one branch of a route node. An empty When always holds.
+type Route struct {
+	When map[string][]string
+	Goto string
+}
+
+// Handoff asks for a human volunteer.
+type Handoff struct {
+	Category string
+	Priority Priority
+	Confirm  Text
+}
+
+// Button is an inline button as the person sees it.
+type Button struct {
+	Label string
+	Data  string
+}
+
+// HasLanguage reports whether the flow is written in lang.
+func (f *Flow) HasLanguage(lang string) bool {
+	for _, l := range f.Languages {
+		if l == lang {
+			return true
+		}
+	}
+	return false
+}
+
+// Rendered returns the full text of a node in lang: its text followed by its
+// resource cards. It is the exact text the person reads.
+func (n *Node) Rendered(lang string) string { return n.rendered[lang] }
+
+// Buttons returns the node's buttons in lang, with their callback data.
+func (n *Node) Buttons(lang string) []Button { return n.buttons[lang] }

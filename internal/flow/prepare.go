@@ -1,0 +1,30 @@
+package flow
+
+// prepare renders every node and builds every button once, at load, so that
+// Step only picks precomputed values.
+func (f *Flow) prepare() {
+	f.Emergency.matcher = newMatcher(f.Emergency.Keywords)
+	for _, n := range f.Nodes {
+		n.rendered = make(map[string]string, len(f.Languages))
+		n.buttons = make(map[string][]Button, len(f.Languages))
+		for _, lang := range f.Languages {
+			n.rendered[lang] = render(n, f.Resources, lang)
+			var bs []Button
+			if n.Handoff != nil {
+				bs = append(bs, Button{n.Handoff.Confirm[lang], callbackData(f.Version, n.ID, "h")})
+			}
+			for i, o := range n.Options {
+				bs = append(bs, Button{o.Label[lang], callbackData(f.Version, n.ID, itoa(i))})
+			}
+			if n.Skip != nil {
+				bs = append(bs, Button{n.Skip[lang], callbackData(f.Version, n.ID, "s")})
+			}
+			n.buttons[lang] = bs
+		}
+	}
+}
+
+// IsEmergency reports whether a free text holds an emergency keyword.
+func (f *Flow) IsEmergency(text string) bool {
+	return f.Emergency.matcher != nil && f.Emergency.matcher.match(text)
+}

@@ -1,0 +1,346 @@
+package flow
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// ErrNoFlow is returned when Step is called without a flow.
+var ErrNoFlow = errors.New("flow: no flow given")
+
+// Step is the engine: from a state and what the person did, the next state
+// and what to show. It is pure: no I/O, no clock (now is given), and the
+// given state is never modified.
+//
+// A state from another version of the flow restarts cleanly with an apology;
+// a button from an old message never moves the person: the current step is
+// shown again; emergency keywords win in every node and every mode.
+func Step(f *Flow, st State, in Input, now time.Time) (State, []Output, error) {
+	if f == nil {
+		return st, nil, ErrNoFlow
+	}
+	s := stepper{f: f, st: st, out: make([]Output, 0, 2)}
+	s.st.Steps++
+	s.st.At = now.Unix()
+	if !f.HasLanguage(s.st.Lang) {
+		s.st.Lang = f.Languages[0]
+	}
+	if in.Kind == InStart && in.Lang != "" && !st.Started() && f.HasLanguage(in.Lang) {
+		s.st.Lang = in.Lang
+	}
+	switch {
+	case !st.Started() || st.Flow != f.ID:
+		s.restart()
+		if in.Kind == InStart || in.Kind == InButton || in.Kind == InRestart {
+			return s.st, s.out, nil
+		}
+	case st.Version != f.Version || f.Nodes[st.Node] == nil:
+		s.notice(NoticeFlowUpdated)
+		s.restart()
+		if in.Kind != InText && in.Kind != InEmergency {
+			return s.st, s.out, nil
+		}
+	}
+	s.apply(in)
+	return s.st, s.out, nil
+}
+
+// stepper carries one step's work.
+type stepper struct {
+	f   *Flow
+	st  State
+	out []Output
+}
+
+func (s *stepper) apply(in Input) {
+	switch in.Kind {
+	case InStart:
+		s.reshow()
+	case InText:
+		s.text(in.Text)
+	case InButton:
+		s.button(in.Data)
+	case InBack:
+		s.back()
+	case InRestart:
+		if s.st.Mode != ModeFlow {
+			s.out = append(s.out, Output{Kind: OutCancel})
+		}
+		s.restart()
+	case InLanguage:
+		if !s.f.HasLanguage(in.Lang) {
+			s.notice(NoticeLangUnavailable)
+		} else {
+			s.st.Lang = in.Lang
+		}
+		s.reshow()
+	case InEmergency:
+		s.emergency()
+	case InHumanJoined:
+		if s.st.Mode == ModeWaiting {
+			s.st.Mode = ModeHuman
+			s.notice(NoticeHumanJoined)
+		}
+	case InHumanDone:
+		if s.st.Mode != ModeFlow {
+			s.st.Mode = ModeFlow
+			s.notice(NoticeHumanDone)
+			s.reshow()
+		}
+	}
+}
+
+func (s *stepper) notice(n Notice) {
+	s.out = append(s.out, Output{Kind: OutNotice, Notice: n})
+}
+
+// restart puts the person at the start, keeping only their language and
+// whether they went through the emergency node.
+func (s *stepper) restart() {
+	s.st = State{Flow: s.f.ID, Version: s.f.Version, Lang: s.st.Lang, Urgent: s.st.Urgent,
+		Steps: s.st.Steps, At: s.st.At}
+	s.enter(s.f.Start)
+}
+
+// reshow shows the current step again (or says the tree is paused).
+func (s *stepper) reshow() {
+	if s.st.Mode != ModeFlow {
+		s.notice(NoticeWithHuman)
+		return
+	}
+	s.show(s.f.Nodes[s.st.Node])
+}
+
+// show outputs a node that waits for the person and makes it current.
+func (s *stepper) show(n *Node) {
+	s.st.Node = n.ID
+	s.out = append(s.out, Output{Kind: OutMessage, Node: n.ID, Text: n.rendered[s.st.Lang],
+		Buttons: n.buttons[s.st.Lang], Back: len(s.st.History) > 0})
+	if n.Kind == KindEnd {
+		s.out = append(s.out, Output{Kind: OutEnd, Node: n.ID})
+	}
+}
+
+// goTo leaves the current node for target, remembering it for "back".
+func (s *stepper) goTo(target string) {
+	h := s.st.History
+	if len(h) >= MaxHistory {
+		h = h[len(h)-MaxHistory+1:]
+	}
+	next := make([]string, len(h), len(h)+1)
+	copy(next, h)
+	s.st.History = append(next, s.st.Node)
+	s.enter(target)
+}
+
+// enter follows routes and messages that do not wait, then shows the first
+// node that waits for the person.
+func (s *stepper) enter(id string) {
+	for hop := 0; hop < maxAutoHops; hop++ {
+		n := s.f.Nodes[id]
+		switch {
+		case n.Kind == KindRoute:
+			id = s.route(n)
+		case n.Kind == KindMessage && len(n.Options) == 0:
+			s.out = append(s.out, Output{Kind: OutMessage, Node: n.ID, Text: n.rendered[s.st.Lang]})
+			id = n.Next
+		default:
+			s.show(n)
+			return
+		}
+	}
+	// Unreachable for a validated flow (loops without a wait are rejected).
+	s.show(s.f.Nodes[s.f.Start])
+}
+
+func (s *stepper) route(n *Node) string {
+	for _, r := range n.Routes {
+		if s.holds(r.When) {
+			return r.Goto
+		}
+	}
+	return n.Routes[len(n.Routes)-1].Goto
+}
+
+func (s *stepper) holds(when map[string][]string) bool {
+	for name, values := range when {
+		if !contains(values, s.st.Vars[name]) {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *stepper) setVars(set map[string]string) {
+	if len(set) == 0 {
+		return
+	}
+	vars := make(map[string]string, len(s.st.Vars)+len(set))
+	for k, v := range s.st.Vars {
+		vars[k] = v
+	}
+	for k, v := range set {
+		vars[k] = v
+	}
+	s.st.Vars = vars
+}
+
+func (s *stepper) back() {
+	if s.st.Mode != ModeFlow {
+		s.notice(NoticeWithHuman)
+		return
+	}
+	h := s.st.History
+	if len(h) == 0 {
+		s.notice(NoticeNoBack)
+		s.reshow()
+		return
+	}
+	s.st.History = h[:len(h)-1:len(h)-1]
+	s.show(s.f.Nodes[h[len(h)-1]])
+}
+
+func (s *stepper) emergency() {
+	s.st.Urgent = true
+	target := s.f.Nodes[s.f.Emergency.Goto]
+	if s.st.Mode != ModeFlow {
+		// The tree stays paused, but the person sees the numbers at once.
+		s.out = append(s.out, Output{Kind: OutAlert}, Output{Kind: OutMessage, Node: target.ID,
+			Text: target.rendered[s.st.Lang]})
+		return
+	}
+	if s.st.Node == target.ID {
+		s.show(target)
+		return
+	}
+	s.goTo(target.ID)
+}
+
+func (s *stepper) text(text string) {
+	if s.f.IsEmergency(text) {
+		if s.st.Mode != ModeFlow {
+			s.out = append(s.out, Output{Kind: OutRelay, Text: text})
+		}
+		s.emergency()
+		return
+	}
+	if s.st.Mode != ModeFlow {
+		s.out = append(s.out, Output{Kind: OutRelay, Text: text})
+		return
+	}
+	n := s.f.Nodes[s.st.Node]
+	switch {
+	case n.Kind == KindInput:
+		s.answer(n, strings.TrimSpace(text))
+	case n.Kind == KindEnd:
+		s.notice(NoticeEnded)
+		s.show(n)
+	default:
+		if i, ok := s.optionByText(n, text); ok {
+			s.choose(n, i)
+			return
+		}
+		s.notice(NoticeUseButtons)
+		s.show(n)
+	}
+}
+
+// optionByText accepts an option's number or its label typed out.
+func (s *stepper) optionByText(n *Node, text string) (int, bool) {
+	t := strings.TrimSpace(text)
+	if i, err := strconv.Atoi(t); err == nil && i >= 1 && i <= len(n.Options) {
+		if n.Handoff != nil {
+			// Buttons are numbered as shown: the confirm button comes first.
+			return i - 2, true
+		}
+		return i - 1, true
+	}
+	norm := normalize(t)
+	if norm == "" {
+		return 0, false
+	}
+	if n.Handoff != nil && normalize(n.Handoff.Confirm[s.st.Lang]) == norm {
+		return -1, true
+	}
+	for i, o := range n.Options {
+		if normalize(o.Label[s.st.Lang]) == norm {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+func (s *stepper) answer(n *Node, text string) {
+	if utf8.RuneCountInString(text) > MaxInputRunes {
+		s.notice(NoticeTooLong)
+		s.show(n)
+		return
+	}
+	if n.Skip != nil && normalize(text) == normalize(n.Skip[s.st.Lang]) {
+		s.goTo(n.Next)
+		return
+	}
+	if text == "" || n.Ask.Pattern != nil && !n.Ask.Pattern.MatchString(text) {
+		s.out = append(s.out, Output{Kind: OutMessage, Node: n.ID, Text: n.Ask.Retry[s.st.Lang],
+			Buttons: n.buttons[s.st.Lang], Back: len(s.st.History) > 0})
+		return
+	}
+	s.setVars(map[string]string{n.Ask.Var: text})
+	s.goTo(n.Next)
+}
+
+func (s *stepper) button(data string) {
+	version, node, key, ok := parseCallback(data)
+	n := s.f.Nodes[s.st.Node]
+	if !ok || s.st.Mode != ModeFlow || version != s.f.Version || node != n.ID {
+		if s.st.Mode == ModeFlow {
+			s.notice(NoticeMenuChanged)
+		}
+		s.reshow()
+		return
+	}
+	switch {
+	case key == "s" && n.Skip != nil:
+		s.goTo(n.Next)
+	case key == "h" && n.Handoff != nil:
+		s.choose(n, -1)
+	default:
+		i, err := strconv.Atoi(key)
+		if err != nil || i < 0 || i >= len(n.Options) || strconv.Itoa(i) != key {
+			s.notice(NoticeMenuChanged)
+			s.reshow()
+			return
+		}
+		s.choose(n, i)
+	}
+}
+
+// choose applies option i of n; -1 is the handoff confirmation.
+func (s *stepper) choose(n *Node, i int) {
+	if i < 0 {
+		s.handoff(n)
+		return
+	}
+	o := n.Options[i]
+	s.setVars(o.Set)
+	s.goTo(o.Goto)
+}
+
+func (s *stepper) handoff(n *Node) {
+	prio := n.Handoff.Priority
+	if s.st.Urgent {
+		prio = PriorityUrgent
+	}
+	answers := make(map[string]string, len(s.st.Vars))
+	for k, v := range s.st.Vars {
+		answers[k] = v
+	}
+	s.st.Mode = ModeWaiting
+	s.out = append(s.out,
+		Output{Kind: OutHandoff, Node: n.ID, Ticket: &Ticket{Category: n.Handoff.Category, Priority: prio,
+			Lang: s.st.Lang, Answers: answers}},
+		Output{Kind: OutNotice, Notice: NoticeHandoffRequested})
+}
