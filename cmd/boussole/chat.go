@@ -1,0 +1,29 @@
+package main
+
+import (
+	"flag"
+	"io"
+
+	"github.com/boussole/boussole/internal/console"
+	"github.com/boussole/boussole/internal/i18n"
+)
+
+func runChat(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	lang := fs.String("lang", "fr", "the language of the person's phone (fr or ar)")
+	file := fs.String("flow", "", "a flow file to try (default: the shipped orientation flow)")
+	if err := fs.Parse(args); err != nil {
+		return exitCode(2)
+	}
+	f, _, err := loadFlow(*file)
+	if err != nil {
+		return err
+	}
+	b, err := i18n.New()
+	if err != nil {
+		return err
+	}
+	return console.Run(console.Options{Flow: f, Bundle: b, Lang: *lang, In: stdin, Out: stdout,
+		Echo: !isTerminal(stdin)})
+}

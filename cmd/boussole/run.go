@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+)
+
+// exitCode ends the program with a status and no further message: the
+// command has already said what went wrong.
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+const usage = `Usage:
+  boussole serve                                 run the bot (settings from the environment: see README.md)
+  boussole chat [--lang fr|ar] [--flow FILE]     talk to a flow in the terminal
+  boussole flows check [--lang fr|ar|en] [PATH…] validate flows (a folder or files)
+  boussole flows graph [--flow FILE] [--lang fr|ar]
+                                                 draw a flow as a Mermaid chart
+`
+
+// run is the whole program, with its environment passed in so tests can call it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitCode(2)
+	}
+	switch args[0] {
+	case "serve":
+		return runServe(ctx, getenv, stdout, stderr)
+	case "chat":
+		return runChat(args[1:], stdin, stdout, stderr)
+	case "flows":
+		if len(args) > 1 {
+			switch args[1] {
+			case "check":
+				return runCheck(args[2:], stdout, stderr)
+			case "graph":
+				return runGraph(args[2:], stdout, stderr)
+			}
+		}
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return exitCode(2)
+}
+
+// isTerminal reports whether r is an interactive terminal (not a pipe or a file).
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,157 @@
+// Package config reads the bot's settings from the environment and checks
+// them, with messages an operator understands. There is no global config:
+// Load returns a value that is passed to what needs it.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Config is every setting of `boussole serve`.
+type Config struct {
+	TelegramToken  string        // TELEGRAM_TOKEN
+	TelegramAPIURL string        // TELEGRAM_API_URL
+	RedisURL       string        // REDIS_URL; empty: embedded in-process store
+	Mode           string        // MODE: polling or webhook
+	WebhookURL     string        // WEBHOOK_URL
+	WebhookSecret  string        // WEBHOOK_SECRET
+	ListenAddr     string        // LISTEN_ADDR
+	FlowsDir       string        // FLOWS_DIR; empty: the flows shipped in the binary
+	Retention      time.Duration // RETENTION
+	LogLevel       string        // LOG_LEVEL
+	LogKey         string        // LOG_KEY: key of the chat pseudonyms in logs
+	ProtectContent bool          // PROTECT_CONTENT
+	PollTimeout    time.Duration // POLL_TIMEOUT
+}
+
+// Var documents one environment variable, for the README and --help.
+type Var struct {
+	Name, Default, Meaning string
+}
+
+// Vars lists the environment variables in the order of the README table.
+var Vars = []Var{
+	{"TELEGRAM_TOKEN", "", "the bot's token from @BotFather (required)"},
+	{"TELEGRAM_API_URL", "https://api.telegram.org", "the Bot API server (a self-hosted one, or a fake in tests)"},
+	{"REDIS_URL", "", "redis://host:6379/0; empty: an in-process store that loses everything on restart"},
+	{"MODE", "polling", "polling (one replica) or webhook (several replicas)"},
+	{"WEBHOOK_URL", "", "public https URL Telegram posts to (webhook mode)"},
+	{"WEBHOOK_SECRET", "", "secret Telegram sends back in X-Telegram-Bot-Api-Secret-Token (webhook mode; 1–256 of A-Z a-z 0-9 _ -)"},
+	{"LISTEN_ADDR", ":8080", "address the webhook server listens on"},
+	{"FLOWS_DIR", "", "folder of flows and resources.yaml; empty: the flows shipped in the binary"},
+	{"RETENTION", "720h", "how long an inactive conversation is kept (Go duration)"},
+	{"LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"LOG_KEY", "", "key of the chat pseudonyms in logs; empty: a random key per start"},
+	{"PROTECT_CONTENT", "true", "forbid forwarding and saving the bot's messages"},
+	{"POLL_TIMEOUT", "25s", "long-polling timeout"},
+}
+
+// Load reads the configuration through getenv (os.Getenv, or a map in tests)
+// and validates it.
+func Load(getenv func(string) string) (Config, error) {
+	get := func(name string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		for _, v := range Vars {
+			if v.Name == name {
+				return v.Default
+			}
+		}
+		return ""
+	}
+	var errs []error
+	dur := func(name string) time.Duration {
+		d, err := time.ParseDuration(get(name))
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("%s=%q is not a duration like 720h or 30s", name, get(name)))
+		}
+		return d
+	}
+	c := Config{
+		TelegramToken:  get("TELEGRAM_TOKEN"),
+		TelegramAPIURL: get("TELEGRAM_API_URL"),
+		RedisURL:       get("REDIS_URL"),
+		Mode:           strings.ToLower(get("MODE")),
+		WebhookURL:     get("WEBHOOK_URL"),
+		WebhookSecret:  get("WEBHOOK_SECRET"),
+		ListenAddr:     get("LISTEN_ADDR"),
+		FlowsDir:       get("FLOWS_DIR"),
+		Retention:      dur("RETENTION"),
+		LogLevel:       strings.ToLower(get("LOG_LEVEL")),
+		LogKey:         get("LOG_KEY"),
+		PollTimeout:    dur("POLL_TIMEOUT"),
+	}
+	switch strings.ToLower(get("PROTECT_CONTENT")) {
+	case "true", "1", "yes":
+		c.ProtectContent = true
+	case "false", "0", "no":
+	default:
+		errs = append(errs, fmt.Errorf("PROTECT_CONTENT=%q: say true or false", get("PROTECT_CONTENT")))
+	}
+	if err := c.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	return c, errors.Join(errs...)
+}
+
+// Validate checks each setting and the ones that go together.
+func (c Config) Validate() error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if c.TelegramToken == "" {
+		add("TELEGRAM_TOKEN is missing: create a bot with @BotFather and copy its token")
+	} else if id, _, ok := strings.Cut(c.TelegramToken, ":"); !ok || id == "" || strings.ContainsAny(c.TelegramToken, " /") {
+		add("TELEGRAM_TOKEN does not look like a token from @BotFather (123456:ABC…)")
+	}
+	if u, err := url.Parse(c.TelegramAPIURL); err != nil || u.Scheme == "" || u.Host == "" {
+		add("TELEGRAM_API_URL=%q is not a URL like https://api.telegram.org", c.TelegramAPIURL)
+	}
+	if c.RedisURL != "" {
+		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
+			add("REDIS_URL must look like redis://host:6379/0 (or rediss:// for TLS)")
+		}
+	}
+	switch c.Mode {
+	case "polling":
+	case "webhook":
+		if u, err := url.Parse(c.WebhookURL); err != nil || u.Host == "" || u.Scheme != "https" && !loopback(u.Hostname()) {
+			add("MODE=webhook needs WEBHOOK_URL, the public https:// address Telegram will post to")
+		}
+		if !validSecret(c.WebhookSecret) {
+			add("MODE=webhook needs WEBHOOK_SECRET: 1 to 256 characters among A-Z a-z 0-9 _ -")
+		}
+		if c.ListenAddr == "" {
+			add("MODE=webhook needs LISTEN_ADDR, e.g. :8080")
+		}
+	default:
+		add("MODE=%q: choose polling or webhook", c.Mode)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		add("LOG_LEVEL=%q: choose debug, info, warn or error", c.LogLevel)
+	}
+	return errors.Join(errs...)
+}
+
+func validSecret(s string) bool {
+	if len(s) == 0 || len(s) > 256 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// loopback hosts may use plain http: a local TLS proxy, or a test.
+func loopback(host string) bool {
+	return host == "localhost" || host == "127.0.0.1" || host == "::1"
+}

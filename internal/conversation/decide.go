@@ -1,0 +1,146 @@
+package conversation
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/boussole/boussole/internal/flow"
+)
+
+type action int
+
+const (
+	actNone   action = iota
+	actErase         // /effacer: delete the messages of the last 48 h and the state
+	actForget        // /oubli confirmed: delete everything
+)
+
+// decision is what one update leads to, before anything is written.
+type decision struct {
+	state   flow.State
+	replies []Reply
+	action  action
+}
+
+// forgetWindow is how long the confirmation buttons of /oubli stay valid.
+const forgetWindow = 15 * time.Minute
+
+// decide maps an update to the bot's commands or to a step of the flow.
+func (s *Service) decide(_ context.Context, st flow.State, u Update, now time.Time) (decision, error) {
+	f := s.Flow()
+	lang := st.Lang
+	if lang == "" {
+		lang = clientLang(u.Lang)
+	}
+	in := flow.Input{Kind: flow.InText, Text: u.Text}
+	switch u.Kind {
+	case KindOther:
+		return s.also(f, st, lang, s.Bundle.T(lang, "non_text", nil)), nil
+	case KindButton:
+		if d, ok := s.forgetButton(f, st, lang, u.Data, now); ok {
+			return d, nil
+		}
+		in = flow.ButtonInput(u.Data)
+	case KindText:
+		if cmd, arg, ok := command(u.Text); ok {
+			switch cmd {
+			case "start":
+				in = flow.Input{Kind: flow.InStart, Lang: clientLang(u.Lang)}
+			case "aide", "help":
+				return s.also(f, st, lang, s.Bundle.T(lang, "help", nil)), nil
+			case "retour":
+				in = flow.Input{Kind: flow.InBack}
+			case "recommencer":
+				in = flow.Input{Kind: flow.InRestart}
+			case "urgence":
+				in = flow.Input{Kind: flow.InEmergency}
+			case "effacer":
+				return decision{state: flow.State{}, action: actErase,
+					replies: []Reply{{Text: s.Bundle.T(lang, "erased", nil), Lang: lang}}}, nil
+			case "oubli":
+				return s.forgetConfirm(st, lang, now), nil
+			case "langue":
+				if arg == "" {
+					return s.chooseLanguage(f, st, lang), nil
+				}
+				in = flow.Input{Kind: flow.InLanguage, Lang: strings.ToLower(arg)}
+			}
+		}
+	}
+	next, outs, err := flow.Step(f, st, in, now)
+	if err != nil {
+		return decision{}, err
+	}
+	replies := Render(f, s.Bundle, next.Lang, outs)
+	for _, o := range outs {
+		if o.Kind == flow.OutHandoff {
+			// The volunteer desk is not connected yet: say so honestly,
+			// give the numbers that answer now, and stay in the tree.
+			next.Mode = flow.ModeFlow
+			replies = s.noDesk(f, next)
+		}
+	}
+	return decision{state: next, replies: replies}, nil
+}
+
+// also answers with text and shows the current step again below it, so the
+// person keeps their buttons at hand. The state does not move.
+func (s *Service) also(f *flow.Flow, st flow.State, lang, text string) decision {
+	if cur, ok := flow.Current(f, st); ok && st.Mode == flow.ModeFlow {
+		cur.Text = text + "\n\n" + cur.Text
+		return decision{state: st, replies: Render(f, s.Bundle, lang, []flow.Output{cur})}
+	}
+	return decision{state: st, replies: []Reply{{Text: text, Lang: lang}}}
+}
+
+func (s *Service) noDesk(f *flow.Flow, st flow.State) []Reply {
+	text := s.Bundle.T(st.Lang, "handoff_unavailable", nil)
+	if cur, ok := flow.Current(f, st); ok {
+		cur.Text = text + "\n\n" + cur.Text
+		return Render(f, s.Bundle, st.Lang, []flow.Output{cur})
+	}
+	return []Reply{{Text: text, Lang: st.Lang}}
+}
+
+func (s *Service) chooseLanguage(f *flow.Flow, st flow.State, lang string) decision {
+	row := make([]flow.Button, 0, len(f.Languages))
+	for _, l := range f.Languages {
+		row = append(row, flow.Button{Label: s.Bundle.T(l, "lang_name", nil), Data: flow.ButtonLanguage(l)})
+	}
+	return decision{state: st, replies: []Reply{{Text: s.Bundle.T(lang, "language_choose", nil),
+		Buttons: [][]flow.Button{row}, Lang: lang}}}
+}
+
+const forgetPrefix = "forget:"
+
+func (s *Service) forgetConfirm(st flow.State, lang string, now time.Time) decision {
+	ts := strconv.FormatInt(now.Unix(), 10)
+	return decision{state: st, replies: []Reply{{Text: s.Bundle.T(lang, "forget_confirm", nil), Lang: lang,
+		Buttons: [][]flow.Button{{
+			{Label: s.Bundle.T(lang, "button_forget_yes", nil), Data: forgetPrefix + "yes:" + ts},
+			{Label: s.Bundle.T(lang, "button_forget_no", nil), Data: forgetPrefix + "no:" + ts},
+		}}}}}
+}
+
+// forgetButton handles the confirmation buttons of /oubli. An old one (past
+// forgetWindow) is treated like any stale button.
+func (s *Service) forgetButton(f *flow.Flow, st flow.State, lang, data string, now time.Time) (decision, bool) {
+	rest, ok := strings.CutPrefix(data, forgetPrefix)
+	if !ok {
+		return decision{}, false
+	}
+	answer, ts, _ := strings.Cut(rest, ":")
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil || now.Sub(time.Unix(sec, 0)) > forgetWindow || now.Before(time.Unix(sec, 0).Add(-time.Minute)) {
+		return decision{}, false // falls through to the engine: "this menu has changed"
+	}
+	switch answer {
+	case "yes":
+		return decision{action: actForget}, true
+	case "no":
+		return s.also(f, st, lang, s.Bundle.T(lang, "forget_cancelled", nil)), true
+	}
+	return decision{}, false
+}

@@ -1,0 +1,192 @@
+package conversation
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/boussole/boussole/internal/flow"
+	"github.com/boussole/boussole/internal/i18n"
+)
+
+// Service runs one update end to end: load the state, step the flow, write
+// the state and the replies together, then send. Nothing is acknowledged to
+// Telegram before the step is durable.
+type Service struct {
+	Flow   func() *flow.Flow // the flow people are walked through
+	Bundle *i18n.Bundle
+	Store  Store
+	Sender Sender
+	Now    func() time.Time
+	// Retention is how long an inactive conversation is kept.
+	Retention time.Duration
+	// TypingAfter: if no reply has gone out by then, show "typing…".
+	TypingAfter time.Duration
+
+	degradedMu sync.Mutex
+	degraded   map[int64]time.Time // when each chat was last told about an outage
+}
+
+// Result says what a step did, for the one log line per update. It never
+// holds anything the person wrote.
+type Result struct {
+	Node    string
+	Outcome string // "ok", "duplicate", "degraded", "erased", "forgotten", "blocked"
+}
+
+const maxConflicts = 4
+
+// Handle processes one update. It calls durable as soon as the update's
+// effects (state and replies) are stored: from then on the update may be
+// acknowledged, even if sending is still under way. When durable was not
+// called, the update must be delivered again.
+func (s *Service) Handle(ctx context.Context, u Update, durable func()) (Result, error) {
+	now := s.Now()
+	var typing *time.Timer
+	if s.TypingAfter > 0 && u.Kind != KindButton {
+		typing = time.AfterFunc(s.TypingAfter, func() { _ = s.Sender.Typing(context.WithoutCancel(ctx), u.Chat) })
+		defer typing.Stop()
+	}
+	for attempt := 0; attempt < maxConflicts; attempt++ {
+		rec, err := s.Store.Load(ctx, u.Chat)
+		if err != nil {
+			return s.outage(ctx, u, err)
+		}
+		if u.ID > 0 && u.ID <= rec.LastUpdate {
+			durable()
+			return s.duplicate(ctx, u, rec)
+		}
+		if len(rec.Outbox) > 0 {
+			// A previous run stored replies and died before sending them.
+			rec, _ = s.flush(ctx, u.Chat, rec)
+		}
+		d, err := s.decide(ctx, rec.State, u, now)
+		if err != nil {
+			return Result{}, err
+		}
+		if d.action == actForget {
+			return s.forget(ctx, u, durable)
+		}
+		if d.action == actErase {
+			if err := s.erase(ctx, u, now); err != nil {
+				return s.outage(ctx, u, err)
+			}
+			rec = Record{Rev: rec.Rev}
+		}
+		next := Record{State: d.state, Outbox: d.replies, LastUpdate: max(rec.LastUpdate, u.ID)}
+		incoming := u.MsgID
+		if d.action == actErase {
+			incoming = 0 // the /effacer message itself is already deleted
+		}
+		res, err := s.Store.Commit(ctx, Commit{Chat: u.Chat, Rev: rec.Rev, UpdateID: u.ID, Record: next,
+			IncomingID: incoming, TTL: s.Retention, Now: now})
+		if err != nil {
+			return s.outage(ctx, u, err)
+		}
+		switch res.Status {
+		case Conflict:
+			continue
+		case Duplicate:
+			durable()
+			return s.duplicate(ctx, u, res.Current)
+		}
+		durable()
+		if typing != nil {
+			typing.Stop()
+		}
+		s.answer(ctx, u)
+		next.Rev = res.Rev
+		if _, err := s.flush(ctx, u.Chat, next); err != nil {
+			return Result{Node: d.state.Node, Outcome: "blocked"}, nil
+		}
+		s.recovered(u.Chat)
+		outcome := "ok"
+		if d.action == actErase {
+			outcome = "erased"
+		}
+		return Result{Node: d.state.Node, Outcome: outcome}, nil
+	}
+	return Result{}, errConflicts
+}
+
+// flush sends a record's outbox and acknowledges it. A person who blocked the
+// bot gets nothing more: the outbox is dropped, not retried forever.
+func (s *Service) flush(ctx context.Context, chat int64, rec Record) (Record, error) {
+	sent := make([]int, 0, len(rec.Outbox))
+	var blocked error
+	for _, m := range rec.Outbox {
+		id, err := s.Sender.Send(ctx, chat, m)
+		if err == ErrBlocked {
+			blocked = err
+			break
+		}
+		if err != nil {
+			// Undeliverable after the sender's retries (a malformed message):
+			// drop it rather than block the conversation forever.
+			continue
+		}
+		sent = append(sent, id)
+	}
+	if err := s.Store.Ack(ctx, chat, rec.Rev, sent, s.Now()); err != nil {
+		// The replies went out; at worst they are sent again after a crash.
+		return rec, nil
+	}
+	rec.Outbox = nil
+	return rec, blocked
+}
+
+// duplicate handles an update already applied: its replies were stored with
+// it, so only what was not sent yet goes out.
+func (s *Service) duplicate(ctx context.Context, u Update, rec Record) (Result, error) {
+	if len(rec.Outbox) > 0 {
+		_, _ = s.flush(ctx, u.Chat, rec)
+	}
+	s.answer(ctx, u)
+	return Result{Node: rec.State.Node, Outcome: "duplicate"}, nil
+}
+
+func (s *Service) answer(ctx context.Context, u Update) {
+	if u.CallbackID != "" {
+		_ = s.Sender.AnswerButton(ctx, u.CallbackID)
+	}
+}
+
+// outage answers from memory when the store cannot be reached: the person gets
+// the emergency numbers at once (at most every few minutes), and the update
+// is not acknowledged so it is processed again once the store is back.
+func (s *Service) outage(ctx context.Context, u Update, cause error) (Result, error) {
+	s.answer(ctx, u)
+	now := s.Now()
+	s.degradedMu.Lock()
+	if s.degraded == nil {
+		s.degraded = map[int64]time.Time{}
+	}
+	last, told := s.degraded[u.Chat]
+	tell := !told || now.Sub(last) > degradedEvery
+	if tell {
+		s.degraded[u.Chat] = now
+	}
+	s.degradedMu.Unlock()
+	if tell {
+		lang := clientLang(u.Lang)
+		_, _ = s.Sender.Send(ctx, u.Chat, Reply{Text: s.Bundle.T(lang, "degraded", nil), Lang: lang})
+	}
+	return Result{Outcome: "degraded"}, &StoreError{Err: cause}
+}
+
+// recovered forgets that a chat was told about an outage.
+func (s *Service) recovered(chat int64) {
+	s.degradedMu.Lock()
+	delete(s.degraded, chat)
+	s.degradedMu.Unlock()
+}
+
+// Resume sends what a crash left in a chat's outbox.
+func (s *Service) Resume(ctx context.Context, chat int64) error {
+	rec, err := s.Store.Load(ctx, chat)
+	if err != nil || len(rec.Outbox) == 0 {
+		return err
+	}
+	_, err = s.flush(ctx, chat, rec)
+	return err
+}

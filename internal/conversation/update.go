@@ -1,0 +1,41 @@
+package conversation
+
+import "strings"
+
+// Kind is what kind of update a person sent.
+type Kind int
+
+const (
+	KindText   Kind = iota // a text message (commands included)
+	KindButton             // a tap on an inline button
+	KindOther              // a sticker, voice note, photo… that the bot cannot read
+)
+
+// Update is one event from a person, independent of Telegram.
+type Update struct {
+	ID         int64 // update_id: redelivered updates are recognised by it
+	Chat       int64
+	Kind       Kind
+	Text       string // KindText
+	MsgID      int    // the person's message (journaled for erasing); 0 for a tap
+	Data       string // KindButton: callback data
+	CallbackID string // KindButton: to stop the button's spinner
+	Lang       string // the language of the person's app (Telegram's language_code)
+}
+
+// command splits "/cmd arg" (the adapter has already removed any @BotName).
+func command(text string) (cmd, arg string, ok bool) {
+	if !strings.HasPrefix(text, "/") {
+		return "", "", false
+	}
+	cmd, arg, _ = strings.Cut(strings.TrimSpace(text[1:]), " ")
+	return strings.ToLower(cmd), strings.TrimSpace(arg), cmd != ""
+}
+
+// clientLang maps Telegram's language_code to a language we speak.
+func clientLang(code string) string {
+	if strings.HasPrefix(strings.ToLower(code), "ar") {
+		return "ar"
+	}
+	return "fr"
+}

@@ -1,0 +1,109 @@
+package telegram
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultAPIURL is the real Bot API.
+const DefaultAPIURL = "https://api.telegram.org"
+
+// Client calls Bot API methods with JSON bodies.
+type Client struct {
+	base string // <api>/bot<token>/
+	http *http.Client
+	pool sync.Pool // *bytes.Buffer
+}
+
+// NewClient returns a client for the bot with token at apiURL.
+func NewClient(apiURL, token string, hc *http.Client) *Client {
+	if hc == nil {
+		hc = &http.Client{Transport: &http.Transport{
+			MaxIdleConnsPerHost: 64,
+			IdleConnTimeout:     90 * time.Second,
+		}}
+	}
+	return &Client{base: strings.TrimRight(apiURL, "/") + "/bot" + token + "/", http: hc}
+}
+
+// APIError is an answer of the Bot API with ok=false.
+type APIError struct {
+	Method      string
+	Code        int
+	Description string
+	RetryAfter  int // seconds, on 429
+}
+
+func (e *APIError) Error() string {
+	return fmt.Sprintf("telegram %s: %d %s", e.Method, e.Code, e.Description)
+}
+
+type apiResponse struct {
+	OK          bool            `json:"ok"`
+	Result      json.RawMessage `json:"result"`
+	ErrorCode   int             `json:"error_code"`
+	Description string          `json:"description"`
+	Parameters  *struct {
+		RetryAfter int `json:"retry_after"`
+	} `json:"parameters"`
+}
+
+// Call sends params as JSON to method and decodes the result into out (which
+// may be nil). Transport failures are returned as they are; API refusals as
+// *APIError.
+func (c *Client) Call(ctx context.Context, method string, params, out any) error {
+	buf, _ := c.pool.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	buf.Reset()
+	defer c.pool.Put(buf)
+	if err := json.NewEncoder(buf).Encode(params); err != nil {
+		return fmt.Errorf("encode %s: %w", method, err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+method, bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return redactToken(err, c.base)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	if err != nil {
+		return fmt.Errorf("read %s: %w", method, err)
+	}
+	var r apiResponse
+	if err := json.Unmarshal(body, &r); err != nil {
+		return &APIError{Method: method, Code: resp.StatusCode, Description: "unreadable answer"}
+	}
+	if !r.OK {
+		e := &APIError{Method: method, Code: r.ErrorCode, Description: r.Description}
+		if e.Code == 0 {
+			e.Code = resp.StatusCode
+		}
+		if r.Parameters != nil {
+			e.RetryAfter = r.Parameters.RetryAfter
+		}
+		return e
+	}
+	if out != nil {
+		return json.Unmarshal(r.Result, out)
+	}
+	return nil
+}
+
+// redactToken keeps the bot token out of errors (and so out of logs).
+func redactToken(err error, base string) error {
+	msg := strings.ReplaceAll(err.Error(), base, "<api>/bot<token>/")
+	return fmt.Errorf("%s", msg)
+}

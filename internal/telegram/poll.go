@@ -1,0 +1,85 @@
+package telegram
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Poll receives updates by long polling until ctx is done, then drains what
+// is in flight. The offset only moves past an update once its effects are
+// durable: an update that could not be stored is received again.
+func (b *Bot) Poll(ctx context.Context, timeout time.Duration) error {
+	if err := b.client.Call(ctx, "deleteWebhook", struct{}{}, nil); err != nil {
+		return err
+	}
+	var offset int64
+	backoff := time.Second
+	for ctx.Err() == nil {
+		var raw []json.RawMessage
+		err := b.client.Call(ctx, "getUpdates", &getUpdates{Offset: offset, Timeout: int(timeout / time.Second),
+			Limit: 100, AllowedUpdates: allowedUpdates}, &raw)
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			b.log.Warn().Str("error", errorClass(err)).Msg("getUpdates failed")
+			_ = sleepCtx(ctx, backoff)
+			backoff = min(backoff*2, 30*time.Second)
+			continue
+		}
+		backoff = time.Second
+		offset = b.settle(b.decode(raw), offset)
+	}
+	b.drain()
+	if offset > 0 {
+		// Confirm what was done, without taking anything new: updates at or
+		// after offset stay with Telegram for the next start.
+		confirm, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = b.client.Call(confirm, "getUpdates", &getUpdates{Offset: offset, Timeout: 0, Limit: 1,
+			AllowedUpdates: allowedUpdates}, nil)
+		cancel()
+	}
+	return nil
+}
+
+// settle processes a batch and returns the next offset: just past the last
+// update of an unbroken run of durable ones.
+func (b *Bot) settle(batch []update, offset int64) int64 {
+	outs := make([]outcome, len(batch))
+	for i := range batch {
+		outs[i] = b.process(&batch[i], true)
+	}
+	next := offset
+	broken := false
+	for i, o := range outs {
+		select {
+		case <-o.durable:
+			if !broken {
+				next = batch[i].ID + 1
+			}
+		case <-o.failed:
+			broken = true
+		}
+	}
+	return next
+}
+
+// decode reads each update on its own: one malformed update is logged and
+// skipped (it would come back forever) without losing the others.
+func (b *Bot) decode(raw []json.RawMessage) []update {
+	batch := make([]update, 0, len(raw))
+	for _, r := range raw {
+		var u update
+		if err := json.Unmarshal(r, &u); err != nil {
+			var id struct {
+				ID int64 `json:"update_id"`
+			}
+			_ = json.Unmarshal(r, &id)
+			b.log.Warn().Int64("update", id.ID).Str("type", "malformed").Msg("update")
+			u = update{ID: id.ID}
+		}
+		batch = append(batch, u)
+	}
+	return batch
+}

@@ -1,0 +1,125 @@
+package telegram
+
+import "github.com/boussole/boussole/internal/flow"
+
+// The Bot API shapes this package sends and reads. Field names follow
+// go-telegram/bot's models and the Bot API documentation; only the fields
+// Boussole uses are here, which keeps encoding and decoding cheap.
+
+type sendMessage struct {
+	ChatID         int64         `json:"chat_id"`
+	Text           string        `json:"text"`
+	ProtectContent bool          `json:"protect_content,omitempty"`
+	LinkPreview    *linkPreview  `json:"link_preview_options,omitempty"`
+	ReplyMarkup    *inlineMarkup `json:"reply_markup,omitempty"`
+}
+
+type linkPreview struct {
+	IsDisabled bool `json:"is_disabled"`
+}
+
+type inlineMarkup struct {
+	InlineKeyboard [][]inlineButton `json:"inline_keyboard"`
+}
+
+type inlineButton struct {
+	Text         string `json:"text"`
+	CallbackData string `json:"callback_data"`
+}
+
+type sentMessage struct {
+	MessageID int `json:"message_id"`
+}
+
+type deleteMessages struct {
+	ChatID     int64 `json:"chat_id"`
+	MessageIDs []int `json:"message_ids"`
+}
+
+type answerCallback struct {
+	ID string `json:"callback_query_id"`
+}
+
+type chatAction struct {
+	ChatID int64  `json:"chat_id"`
+	Action string `json:"action"`
+}
+
+type botCommand struct {
+	Command     string `json:"command"`
+	Description string `json:"description"`
+}
+
+type setCommands struct {
+	Commands     []botCommand `json:"commands"`
+	LanguageCode string       `json:"language_code,omitempty"`
+}
+
+type getUpdates struct {
+	Offset         int64    `json:"offset,omitempty"`
+	Limit          int      `json:"limit,omitempty"`
+	Timeout        int      `json:"timeout"`
+	AllowedUpdates []string `json:"allowed_updates"`
+}
+
+type setWebhook struct {
+	URL            string   `json:"url"`
+	SecretToken    string   `json:"secret_token,omitempty"`
+	AllowedUpdates []string `json:"allowed_updates"`
+}
+
+// allowedUpdates are the only updates Boussole asks for.
+var allowedUpdates = []string{"message", "callback_query"}
+
+// update is an incoming update, read with only the fields Boussole needs.
+type update struct {
+	ID            int64          `json:"update_id"`
+	Message       *message       `json:"message"`
+	EditedMessage *message       `json:"edited_message"`
+	CallbackQuery *callbackQuery `json:"callback_query"`
+}
+
+type message struct {
+	ID       int       `json:"message_id"`
+	From     *user     `json:"from"`
+	Chat     chat      `json:"chat"`
+	Text     string    `json:"text"`
+	Entities []entity  `json:"entities"`
+	Sticker  *struct{} `json:"sticker"`
+}
+
+type user struct {
+	ID           int64  `json:"id"`
+	IsBot        bool   `json:"is_bot"`
+	LanguageCode string `json:"language_code"`
+}
+
+type chat struct {
+	ID   int64  `json:"id"`
+	Type string `json:"type"`
+}
+
+type entity struct {
+	Type   string `json:"type"`
+	Offset int    `json:"offset"`
+	Length int    `json:"length"`
+}
+
+type callbackQuery struct {
+	ID      string   `json:"id"`
+	From    user     `json:"from"`
+	Message *message `json:"message"`
+	Data    string   `json:"data"`
+}
+
+// keyboard lays out buttons as an inline keyboard.
+func keyboard(rows [][]flow.Button) *inlineMarkup {
+	kb := make([][]inlineButton, len(rows))
+	for i, row := range rows {
+		kb[i] = make([]inlineButton, len(row))
+		for j, b := range row {
+			kb[i][j] = inlineButton{Text: b.Label, CallbackData: b.Data}
+		}
+	}
+	return &inlineMarkup{InlineKeyboard: kb}
+}
