@@ -135,6 +135,11 @@ func (s *session) handle(line string) error {
 
 // button finds the on-screen button a line designates.
 func (s *session) button(line string) (flow.Button, bool) {
+	for _, b := range s.buttons {
+		if b.Label == line {
+			return b, true
+		}
+	}
 	var i int
 	if s.lettered {
 		if len(line) != 1 || line[0] < 'a' || line[0] > 'z' {

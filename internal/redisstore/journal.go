@@ -1,0 +1,35 @@
+package redisstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Journal lists the ids of the chat's messages, both directions, sent or
+// received less than 48 hours before now, in ascending order: what /effacer
+// can still delete.
+func (s *Store) Journal(ctx context.Context, chat int64, now time.Time) ([]int, error) {
+	members, err := s.c.ZRangeByScore(ctx, s.msgsKey(chat), &redis.ZRangeBy{
+		Min: strconv.FormatInt(now.Add(-JournalWindow).Unix(), 10),
+		Max: "+inf",
+	}).Result()
+	if err != nil {
+		return nil, fmt.Errorf("journal of chat %d: %w", chat, err)
+	}
+	ids := make([]int, 0, len(members))
+	for _, m := range members {
+		id, err := strconv.Atoi(m)
+		if err != nil {
+			return nil, fmt.Errorf("journal of chat %d: %w", chat, ErrCorrupt)
+		}
+		ids = append(ids, id)
+	}
+	// Equal scores sort as strings in Redis ("10" before "9"): sort as numbers.
+	slices.Sort(ids)
+	return ids, nil
+}
