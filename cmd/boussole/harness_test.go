@@ -268,3 +268,15 @@ func transcript(msgs []telegramtest.Message) string {
 	}
 	return b.String()
 }
+
+// redisFor opens a client on the test's Redis URL.
+func redisFor(t *testing.T, u string) *redis.Client {
+	t.Helper()
+	opt, err := redis.ParseURL(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := redis.NewClient(opt)
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}

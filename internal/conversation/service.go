@@ -23,8 +23,11 @@ type Service struct {
 	// TypingAfter: if no reply has gone out by then, show "typing…".
 	TypingAfter time.Duration
 
-	degradedMu sync.Mutex
+	degradedMu sync.Mutex // guards degraded and unacked
 	degraded   map[int64]time.Time // when each chat was last told about an outage
+	// unacked remembers outboxes this process sent but could not acknowledge
+	// (the store failed after the send), so they are not sent twice.
+	unacked map[int64]int64 // chat → revision
 }
 
 // Result says what a step did, for the one log line per update. It never
@@ -114,7 +117,11 @@ func (s *Service) Handle(ctx context.Context, u Update, durable func()) (Result,
 func (s *Service) flush(ctx context.Context, chat int64, rec Record) (Record, error) {
 	sent := make([]int, 0, len(rec.Outbox))
 	var blocked error
-	for _, m := range rec.Outbox {
+	outbox := rec.Outbox
+	if s.wasSent(chat, rec.Rev) {
+		outbox = nil // already delivered by this process: only the ack is missing
+	}
+	for _, m := range outbox {
 		id, err := s.Sender.Send(ctx, chat, m)
 		if err == ErrBlocked {
 			blocked = err
@@ -128,11 +135,34 @@ func (s *Service) flush(ctx context.Context, chat int64, rec Record) (Record, er
 		sent = append(sent, id)
 	}
 	if err := s.Store.Ack(ctx, chat, rec.Rev, sent, s.Now()); err != nil {
-		// The replies went out; at worst they are sent again after a crash.
+		// The replies went out: remember it, so that only the ack is retried
+		// with the chat's next step (after a crash they may go out twice).
+		s.markSent(chat, rec.Rev, true)
 		return rec, nil
 	}
+	s.markSent(chat, rec.Rev, false)
 	rec.Outbox = nil
 	return rec, blocked
+}
+
+func (s *Service) wasSent(chat, rev int64) bool {
+	s.degradedMu.Lock()
+	defer s.degradedMu.Unlock()
+	r, ok := s.unacked[chat]
+	return ok && r == rev
+}
+
+func (s *Service) markSent(chat, rev int64, pending bool) {
+	s.degradedMu.Lock()
+	defer s.degradedMu.Unlock()
+	if !pending {
+		delete(s.unacked, chat)
+		return
+	}
+	if s.unacked == nil {
+		s.unacked = map[int64]int64{}
+	}
+	s.unacked[chat] = rev
 }
 
 // duplicate handles an update already applied: its replies were stored with

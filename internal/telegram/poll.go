@@ -3,6 +3,7 @@ package telegram
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -11,7 +12,10 @@ import (
 // durable: an update that could not be stored is received again.
 func (b *Bot) Poll(ctx context.Context, timeout time.Duration) error {
 	if err := b.client.Call(ctx, "deleteWebhook", struct{}{}, nil); err != nil {
-		return err
+		if ctx.Err() != nil {
+			return nil // stopped while starting
+		}
+		return fmt.Errorf("deleteWebhook: %s", errorClass(err))
 	}
 	var offset int64
 	backoff := time.Second

@@ -1,0 +1,31 @@
+// Package telegramtest is an in-process fake of the Telegram Bot API for
+// tests and benchmarks.
+//
+// A [Server] wraps an [net/http/httptest.Server] that answers
+// /bot<token>/<method> exactly like api.telegram.org does: the same JSON
+// envelopes ({"ok":true,"result":...} and
+// {"ok":false,"error_code":N,"description":"..."}), the same HTTP status
+// codes and the same error descriptions for the cases it models. It accepts
+// application/json, multipart/form-data, application/x-www-form-urlencoded
+// bodies and query parameters, like Telegram.
+//
+// The test side plays the users: [Server.SendText], [Server.Tap],
+// [Server.SendSticker], [Server.SendVoice], [Server.SendPhoto], [Server.Push]
+// and [Server.PushRaw] create updates, which the bot receives either by long
+// polling (getUpdates, with real offset confirmation and long-poll timeouts)
+// or by webhook delivery (setWebhook; sequential, retried with backoff until
+// the bot answers 2xx).
+//
+// What the bot does is visible through [Server.Chat] (the messages a user
+// would see, edits and deletions applied), [Server.Calls], [Server.Commands],
+// [Server.ChatActions], [Server.Answered] and friends. [Server.WaitFor] and
+// [Server.WaitMessages] wait for the bot's asynchronous replies without blind
+// sleeps.
+//
+// Faults are injected with [Server.Fail] and [Server.FailWith] (429 with
+// retry_after, 403, 500, 502, ...) and [Server.Block]; [WithRateLimits]
+// enforces Telegram's flood limits. A failed call never changes the state.
+//
+// All methods are safe for concurrent use. [Server.Close] ends pending long
+// polls and the webhook sender, and leaves no goroutine behind.
+package telegramtest

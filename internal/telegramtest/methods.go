@@ -1,0 +1,515 @@
+package telegramtest
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"sort"
+	"strings"
+)
+
+// messageDeleteWindow is how old (in seconds) a message may be and still be
+// deleted by a bot.
+const messageDeleteWindow = 48 * 3600
+
+const forbiddenBlocked = "Forbidden: bot was blocked by the user"
+
+type methodHandler struct {
+	name string
+	fn   func(*Server, *request) *result
+}
+
+// methodTable maps lower-case method names (the Bot API ignores case) to
+// their handlers.
+var methodTable = map[string]methodHandler{}
+
+func register(name string, fn func(*Server, *request) *result) {
+	methodTable[strings.ToLower(name)] = methodHandler{name: name, fn: fn}
+}
+
+func init() {
+	register("getMe", (*Server).handleGetMe)
+	register("getUpdates", (*Server).handleGetUpdates)
+	register("setWebhook", (*Server).handleSetWebhook)
+	register("deleteWebhook", (*Server).handleDeleteWebhook)
+	register("getWebhookInfo", (*Server).handleGetWebhookInfo)
+	register("sendMessage", (*Server).handleSendMessage)
+	register("editMessageText", (*Server).handleEditMessageText)
+	register("editMessageReplyMarkup", (*Server).handleEditMessageReplyMarkup)
+	register("deleteMessage", (*Server).handleDeleteMessage)
+	register("deleteMessages", (*Server).handleDeleteMessages)
+	register("copyMessage", (*Server).handleCopyMessage)
+	register("sendChatAction", (*Server).handleSendChatAction)
+	register("answerCallbackQuery", (*Server).handleAnswerCallbackQuery)
+	register("setMyCommands", (*Server).handleSetMyCommands)
+	register("getMyCommands", (*Server).handleGetMyCommands)
+	register("deleteMyCommands", (*Server).handleDeleteMyCommands)
+}
+
+func lookupMethod(name string) (methodHandler, bool) {
+	h, ok := methodTable[strings.ToLower(name)]
+	return h, ok
+}
+
+// Methods returns the names of the Bot API methods the fake implements.
+// Other methods answer 404 Not Found.
+func Methods() []string {
+	out := make([]string, 0, len(methodTable))
+	for _, h := range methodTable {
+		out = append(out, h.name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (s *Server) handleGetMe(*request) *result {
+	return okResult(apiBotUser{
+		ID:            s.botID,
+		IsBot:         true,
+		FirstName:     s.cfg.botFirstName,
+		Username:      s.cfg.botUsername,
+		CanJoinGroups: true,
+	})
+}
+
+// admitSendLocked applies Block and the flood limits to a message about to
+// be sent to chatID. It consumes rate-limit budget only when it admits.
+func (s *Server) admitSendLocked(chatID int64) *result {
+	if s.blocked[chatID] {
+		return errResult(http.StatusForbidden, forbiddenBlocked)
+	}
+	if s.limiter != nil {
+		if retry := s.limiter.take(s.now(), chatID); retry > 0 {
+			return tooManyRequests(retry)
+		}
+	}
+	return nil
+}
+
+// jsonParam validates an optional JSON parameter of the given kind ('{' or
+// '[') and returns it compacted.
+func jsonParam(p params, key string, open byte, what string) (json.RawMessage, *result) {
+	raw := strings.TrimSpace(p.str(key))
+	if raw == "" {
+		return nil, nil
+	}
+	if raw[0] != open || !json.Valid([]byte(raw)) {
+		return nil, badRequest("can't parse " + what + " JSON object")
+	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, []byte(raw)); err != nil {
+		return nil, badRequest("can't parse " + what + " JSON object")
+	}
+	return buf.Bytes(), nil
+}
+
+// replyTargetLocked resolves reply_parameters / reply_to_message_id.
+func (s *Server) replyTargetLocked(c *chatState, p params) (int, *result) {
+	id := p.int("reply_to_message_id")
+	allow := p.bool("allow_sending_without_reply")
+	target := c
+	if raw := strings.TrimSpace(p.str("reply_parameters")); raw != "" {
+		var rp struct {
+			MessageID int             `json:"message_id"`
+			ChatID    json.RawMessage `json:"chat_id"`
+			Allow     bool            `json:"allow_sending_without_reply"`
+		}
+		if err := json.Unmarshal([]byte(raw), &rp); err != nil {
+			return 0, badRequest("can't parse reply parameters JSON object")
+		}
+		id, allow = rp.MessageID, rp.Allow
+		if len(rp.ChatID) > 0 && string(rp.ChatID) != "null" {
+			var other *chatState
+			var res *result
+			var str string
+			if json.Unmarshal(rp.ChatID, &str) == nil {
+				other, res = s.resolveChatLocked(str)
+			} else {
+				other, res = s.resolveChatLocked(string(rp.ChatID))
+			}
+			if res != nil {
+				return 0, res
+			}
+			target = other
+		}
+	}
+	if id == 0 {
+		return 0, nil
+	}
+	if target.byID[id] == nil {
+		if allow {
+			return 0, nil
+		}
+		return 0, badRequest("message to be replied not found")
+	}
+	if target != c {
+		return 0, nil // a reply to another chat is shown as an external reply
+	}
+	return id, nil
+}
+
+// linkPreviewParam reads link_preview_options (or the legacy
+// disable_web_page_preview).
+func linkPreviewParam(p params) (json.RawMessage, *result) {
+	lp, res := jsonParam(p, "link_preview_options", '{', "link preview options")
+	if res != nil {
+		return nil, res
+	}
+	if lp == nil && p.bool("disable_web_page_preview") {
+		lp = json.RawMessage(`{"is_disabled":true}`)
+	}
+	return lp, nil
+}
+
+func (s *Server) handleSendMessage(r *request) *result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, res := s.resolveChatLocked(r.p.str("chat_id"))
+	if res != nil {
+		return res
+	}
+	text, mode := r.p.str("text"), r.p.str("parse_mode")
+	if res := checkText(text, mode); res != nil {
+		return res
+	}
+	entities, res := jsonParam(r.p, "entities", '[', "message entities")
+	if res != nil {
+		return res
+	}
+	lp, res := linkPreviewParam(r.p)
+	if res != nil {
+		return res
+	}
+	rm, res := parseReplyMarkup(r.p.str("reply_markup"))
+	if res != nil {
+		return res
+	}
+	replyTo, res := s.replyTargetLocked(c, r.p)
+	if res != nil {
+		return res
+	}
+	if res := s.admitSendLocked(c.info.ID); res != nil {
+		return res
+	}
+	if entities == nil && mode == "" {
+		entities = commandEntities(text)
+	}
+	m := &storedMsg{
+		fromBot:     true,
+		kind:        KindText,
+		date:        s.now().Unix(),
+		text:        text,
+		parseMode:   mode,
+		entities:    entities,
+		linkPreview: lp,
+		protected:   r.p.bool("protect_content"),
+		replyTo:     replyTo,
+	}
+	applyMarkup(m, rm)
+	c.add(m)
+	s.bumpLocked()
+	return okResult(s.apiMessageLocked(c, m, true))
+}
+
+func applyMarkup(m *storedMsg, rm *replyMarkup) {
+	if rm == nil {
+		return
+	}
+	m.markup = rm.inline
+	m.keyboard = rm.keyboard
+}
+
+// editTargetLocked finds the message an edit method addresses.
+func (s *Server) editTargetLocked(p params) (*chatState, *storedMsg, *result) {
+	if p.str("inline_message_id") != "" && p.str("chat_id") == "" {
+		return nil, nil, badRequest("MESSAGE_ID_INVALID")
+	}
+	c, res := s.resolveChatLocked(p.str("chat_id"))
+	if res != nil {
+		return nil, nil, res
+	}
+	id := p.int("message_id")
+	if id <= 0 {
+		return nil, nil, badRequest("message identifier is not specified")
+	}
+	return c, c.byID[id], nil
+}
+
+// editMarkup parses the reply_markup of an edit: inline keyboards only.
+func editMarkup(p params) (*markup, *result) {
+	rm, res := parseReplyMarkup(p.str("reply_markup"))
+	if res != nil {
+		return nil, res
+	}
+	if rm == nil {
+		return nil, nil
+	}
+	if rm.inline == nil {
+		return nil, badRequest("inline keyboard expected")
+	}
+	return rm.inline, nil
+}
+
+const notModified = "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"
+
+func (s *Server) handleEditMessageText(r *request) *result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, m, res := s.editTargetLocked(r.p)
+	if res != nil {
+		return res
+	}
+	text, mode := r.p.str("text"), r.p.str("parse_mode")
+	if res := checkText(text, mode); res != nil {
+		return res
+	}
+	entities, res := jsonParam(r.p, "entities", '[', "message entities")
+	if res != nil {
+		return res
+	}
+	lp, res := linkPreviewParam(r.p)
+	if res != nil {
+		return res
+	}
+	mk, res := editMarkup(r.p)
+	if res != nil {
+		return res
+	}
+	switch {
+	case m == nil:
+		return badRequest("message to edit not found")
+	case !m.fromBot:
+		return badRequest("message can't be edited")
+	case !m.hasText():
+		return badRequest("there is no text in the message to edit")
+	}
+	if entities == nil && mode == "" {
+		entities = commandEntities(text)
+	}
+	if m.text == text && strings.EqualFold(m.parseMode, mode) &&
+		string(m.entities) == string(entities) && m.markup.equal(mk) {
+		return badRequest(notModified)
+	}
+	m.text, m.parseMode, m.entities, m.markup = text, mode, entities, mk
+	if lp != nil {
+		m.linkPreview = lp
+	}
+	m.editDate = s.now().Unix()
+	s.bumpLocked()
+	return okResult(s.apiMessageLocked(c, m, true))
+}
+
+func (s *Server) handleEditMessageReplyMarkup(r *request) *result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, m, res := s.editTargetLocked(r.p)
+	if res != nil {
+		return res
+	}
+	mk, res := editMarkup(r.p)
+	if res != nil {
+		return res
+	}
+	switch {
+	case m == nil:
+		return badRequest("message to edit not found")
+	case !m.fromBot:
+		return badRequest("message can't be edited")
+	case m.markup.equal(mk):
+		return badRequest(notModified)
+	}
+	m.markup = mk
+	m.editDate = s.now().Unix()
+	s.bumpLocked()
+	return okResult(s.apiMessageLocked(c, m, true))
+}
+
+func (s *Server) deletableLocked(m *storedMsg) bool {
+	return s.now().Unix()-m.date < messageDeleteWindow
+}
+
+func (s *Server) handleDeleteMessage(r *request) *result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r.p.str("chat_id") == "" {
+		return badRequest("chat identifier is not specified")
+	}
+	c, res := s.resolveChatLocked(r.p.str("chat_id"))
+	if res != nil {
+		return res
+	}
+	id := r.p.int("message_id")
+	if id <= 0 {
+		return badRequest(`parameter "message_id" is required`)
+	}
+	m := c.byID[id]
+	if m == nil {
+		return badRequest("message to delete not found")
+	}
+	if !s.deletableLocked(m) {
+		return badRequest("message can't be deleted")
+	}
+	c.remove(id)
+	s.bumpLocked()
+	return okResult(true)
+}
+
+// maxDeleteMessages is deleteMessages' limit on message_ids.
+const maxDeleteMessages = 100
+
+func (s *Server) handleDeleteMessages(r *request) *result {
+	if !r.p.has("message_ids") {
+		return badRequest("message identifiers are not specified")
+	}
+	var rawIDs []json.RawMessage
+	raw := strings.TrimSpace(r.p.str("message_ids"))
+	if !json.Valid([]byte(raw)) {
+		return badRequest("can't parse message_ids JSON object")
+	}
+	if err := json.Unmarshal([]byte(raw), &rawIDs); err != nil {
+		return badRequest("expected an Array of message identifiers")
+	}
+	if len(rawIDs) > maxDeleteMessages {
+		return badRequest("too many message identifiers specified")
+	}
+	ids := make([]int, 0, len(rawIDs))
+	for _, v := range rawIDs {
+		var id int
+		if err := json.Unmarshal(v, &id); err != nil || id <= 0 {
+			return badRequest("invalid message identifier specified")
+		}
+		ids = append(ids, id)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, res := s.resolveChatLocked(r.p.str("chat_id"))
+	if res != nil {
+		return res
+	}
+	for _, id := range ids {
+		if m := c.byID[id]; m != nil && s.deletableLocked(m) {
+			c.remove(id)
+		}
+	}
+	s.bumpLocked()
+	return okResult(true)
+}
+
+func (s *Server) handleCopyMessage(r *request) *result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	to, res := s.resolveChatLocked(r.p.str("chat_id"))
+	if res != nil {
+		return res
+	}
+	if r.p.str("from_chat_id") == "" {
+		return badRequest("from_chat_id is empty")
+	}
+	from, res := s.resolveChatLocked(r.p.str("from_chat_id"))
+	if res != nil {
+		return res
+	}
+	id := r.p.int("message_id")
+	if id <= 0 {
+		return badRequest("message identifier is not specified")
+	}
+	src := from.byID[id]
+	if src == nil {
+		return badRequest("message to copy not found")
+	}
+	if src.protected {
+		return badRequest("message has protected content and can't be forwarded")
+	}
+	mode := r.p.str("parse_mode")
+	caption, hasCaption := r.p.str("caption"), r.p.has("caption")
+	if hasCaption {
+		if res := checkCaption(caption, mode); res != nil {
+			return res
+		}
+	}
+	capEntities, res := jsonParam(r.p, "caption_entities", '[', "caption entities")
+	if res != nil {
+		return res
+	}
+	rm, res := parseReplyMarkup(r.p.str("reply_markup"))
+	if res != nil {
+		return res
+	}
+	replyTo, res := s.replyTargetLocked(to, r.p)
+	if res != nil {
+		return res
+	}
+	if res := s.admitSendLocked(to.info.ID); res != nil {
+		return res
+	}
+	m := &storedMsg{
+		fromBot:     true,
+		kind:        KindCopy,
+		date:        s.now().Unix(),
+		text:        src.text,
+		entities:    src.entities,
+		linkPreview: src.linkPreview,
+		caption:     src.caption,
+		capEntities: src.capEntities,
+		photo:       src.photo,
+		sticker:     src.sticker,
+		voice:       src.voice,
+		protected:   r.p.bool("protect_content"),
+		replyTo:     replyTo,
+		copyOf:      &MessageRef{ChatID: from.info.ID, MessageID: src.id},
+	}
+	if hasCaption && !src.hasText() {
+		m.caption, m.capEntities, m.parseMode = caption, capEntities, mode
+	}
+	applyMarkup(m, rm)
+	to.add(m)
+	s.bumpLocked()
+	return okResult(apiMessageID{MessageID: m.id})
+}
+
+// chatActions are the actions sendChatAction accepts.
+var chatActions = map[string]bool{
+	"typing": true, "upload_photo": true, "record_video": true, "upload_video": true,
+	"record_voice": true, "upload_voice": true, "upload_document": true,
+	"choose_sticker": true, "find_location": true, "record_video_note": true,
+	"upload_video_note": true,
+}
+
+func (s *Server) handleSendChatAction(r *request) *result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, res := s.resolveChatLocked(r.p.str("chat_id"))
+	if res != nil {
+		return res
+	}
+	action := r.p.str("action")
+	if !chatActions[action] {
+		return badRequest("wrong parameter action in request")
+	}
+	if s.blocked[c.info.ID] {
+		return errResult(http.StatusForbidden, forbiddenBlocked)
+	}
+	c.actions = append(c.actions, action)
+	s.bumpLocked()
+	return okResult(true)
+}
+
+const queryTooOld = "query is too old and response timeout expired or query ID is invalid"
+
+func (s *Server) handleAnswerCallbackQuery(r *request) *result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cq := s.callbacks[r.p.str("callback_query_id")]
+	if cq == nil || cq.answered {
+		return badRequest(queryTooOld)
+	}
+	cq.answered = true
+	cq.answer = CallbackAnswer{
+		Text:      r.p.str("text"),
+		ShowAlert: r.p.bool("show_alert"),
+		URL:       r.p.str("url"),
+		CacheTime: r.p.int("cache_time"),
+	}
+	s.bumpLocked()
+	return okResult(true)
+}

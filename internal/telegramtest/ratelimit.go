@@ -1,0 +1,106 @@
+package telegramtest
+
+import (
+	"math"
+	"time"
+)
+
+// RateLimits describes flood limits as token buckets: a rate in messages per
+// second and a burst. A zero rate disables that limit.
+type RateLimits struct {
+	// PerChat limits messages to one private chat (Telegram: about 1/s).
+	PerChat      float64
+	PerChatBurst int
+	// PerGroup limits messages to one group or channel (chat id < 0;
+	// Telegram: 20 per minute).
+	PerGroup      float64
+	PerGroupBurst int
+	// Global limits all messages of the bot (Telegram: about 30/s).
+	Global      float64
+	GlobalBurst int
+}
+
+// DefaultRateLimits are Telegram's documented limits with a small burst.
+var DefaultRateLimits = RateLimits{
+	PerChat: 1, PerChatBurst: 3,
+	PerGroup: 20.0 / 60, PerGroupBurst: 20,
+	Global: 30, GlobalBurst: 30,
+}
+
+// WithRateLimits enforces [DefaultRateLimits] on sendMessage and copyMessage:
+// a message over the limit is refused with 429 "Too Many Requests: retry
+// after N", N computed from the bucket, and has no effect.
+func WithRateLimits() Option {
+	return WithRateLimitConfig(DefaultRateLimits)
+}
+
+// WithRateLimitConfig enforces custom flood limits (see [WithRateLimits]).
+func WithRateLimitConfig(l RateLimits) Option {
+	return func(c *config) { c.rateLimits = &l }
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+	init   bool
+}
+
+// refill brings the bucket to time now and returns the seconds until one
+// token is available (0 if available now).
+func (b *bucket) refill(now time.Time, rate float64, burst int) float64 {
+	capacity := math.Max(float64(burst), 1)
+	if !b.init {
+		b.tokens, b.last, b.init = capacity, now, true
+	}
+	if elapsed := now.Sub(b.last).Seconds(); elapsed > 0 {
+		b.tokens = math.Min(capacity, b.tokens+elapsed*rate)
+		b.last = now
+	}
+	if b.tokens >= 1 {
+		return 0
+	}
+	return (1 - b.tokens) / rate
+}
+
+type rateLimiter struct {
+	limits RateLimits
+	chats  map[int64]*bucket
+	global bucket
+}
+
+func newRateLimiter(l RateLimits) *rateLimiter {
+	return &rateLimiter{limits: l, chats: map[int64]*bucket{}}
+}
+
+// take admits one message to chatID at time now. It returns 0 and consumes
+// budget when admitted, or the retry_after in seconds (>= 1) when refused,
+// without consuming anything.
+func (rl *rateLimiter) take(now time.Time, chatID int64) int {
+	rate, burst := rl.limits.PerChat, rl.limits.PerChatBurst
+	if chatID < 0 {
+		rate, burst = rl.limits.PerGroup, rl.limits.PerGroupBurst
+	}
+	var chat *bucket
+	wait := 0.0
+	if rate > 0 {
+		chat = rl.chats[chatID]
+		if chat == nil {
+			chat = &bucket{}
+			rl.chats[chatID] = chat
+		}
+		wait = chat.refill(now, rate, burst)
+	}
+	if rl.limits.Global > 0 {
+		wait = math.Max(wait, rl.global.refill(now, rl.limits.Global, rl.limits.GlobalBurst))
+	}
+	if wait > 0 {
+		return max(1, int(math.Ceil(wait)))
+	}
+	if chat != nil {
+		chat.tokens--
+	}
+	if rl.limits.Global > 0 {
+		rl.global.tokens--
+	}
+	return 0
+}
