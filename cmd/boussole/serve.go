@@ -71,6 +71,7 @@ func runServe(ctx context.Context, getenv func(string) string, stdout, stderr io
 	}
 	resumePending(ctx, store, svc, log)
 
+	go bot.RetryUnsent(ctx, 15*time.Second)
 	log.Info().Str("mode", cfg.Mode).Str("flow", f.ID).Str("version", f.Version).Msg("boussole started")
 	defer log.Info().Msg("boussole stopped")
 	if cfg.Mode == "webhook" {

@@ -70,6 +70,11 @@ type Store interface {
 // ErrBlocked means the person blocked the bot: nothing more can be sent.
 var ErrBlocked = errors.New("conversation: the person blocked the bot")
 
+// ErrRejected means the channel will never accept this message as it is
+// (a malformed request): it is dropped rather than retried forever. Any other
+// send error is temporary and the reply stays in the outbox.
+var ErrRejected = errors.New("conversation: message rejected")
+
 // Sender delivers messages to a chat. It paces itself and retries what can
 // be retried; an error means the message could not be delivered.
 type Sender interface {

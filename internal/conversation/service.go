@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -23,11 +24,13 @@ type Service struct {
 	// TypingAfter: if no reply has gone out by then, show "typing…".
 	TypingAfter time.Duration
 
-	degradedMu sync.Mutex // guards degraded and unacked
+	degradedMu sync.Mutex          // guards degraded and unacked
 	degraded   map[int64]time.Time // when each chat was last told about an outage
 	// unacked remembers outboxes this process sent but could not acknowledge
 	// (the store failed after the send), so they are not sent twice.
 	unacked map[int64]int64 // chat → revision
+	// unsent lists chats whose outbox could not be sent yet.
+	unsent map[int64]bool
 }
 
 // Result says what a step did, for the one log line per update. It never
@@ -100,7 +103,11 @@ func (s *Service) Handle(ctx context.Context, u Update, durable func()) (Result,
 		s.answer(ctx, u)
 		next.Rev = res.Rev
 		if _, err := s.flush(ctx, u.Chat, next); err != nil {
-			return Result{Node: d.state.Node, Outcome: "blocked"}, nil
+			outcome := "unsent"
+			if errors.Is(err, ErrBlocked) {
+				outcome = "blocked"
+			}
+			return Result{Node: d.state.Node, Outcome: outcome}, nil
 		}
 		s.recovered(u.Chat)
 		outcome := "ok"
@@ -113,7 +120,9 @@ func (s *Service) Handle(ctx context.Context, u Update, durable func()) (Result,
 }
 
 // flush sends a record's outbox and acknowledges it. A person who blocked the
-// bot gets nothing more: the outbox is dropped, not retried forever.
+// bot gets nothing more: the outbox is dropped, not retried forever. When
+// sending fails for a while (Telegram down), the outbox stays stored and the
+// chat is listed for RetryUnsent.
 func (s *Service) flush(ctx context.Context, chat int64, rec Record) (Record, error) {
 	sent := make([]int, 0, len(rec.Outbox))
 	var blocked error
@@ -123,17 +132,21 @@ func (s *Service) flush(ctx context.Context, chat int64, rec Record) (Record, er
 	}
 	for _, m := range outbox {
 		id, err := s.Sender.Send(ctx, chat, m)
-		if err == ErrBlocked {
-			blocked = err
-			break
-		}
-		if err != nil {
-			// Undeliverable after the sender's retries (a malformed message):
-			// drop it rather than block the conversation forever.
+		switch {
+		case err == nil:
+			sent = append(sent, id)
 			continue
+		case errors.Is(err, ErrBlocked):
+			blocked = err
+		case errors.Is(err, ErrRejected):
+			continue // never deliverable as it is: drop this message only
+		default:
+			s.markUnsent(chat, true)
+			return rec, err
 		}
-		sent = append(sent, id)
+		break
 	}
+	s.markUnsent(chat, false)
 	if err := s.Store.Ack(ctx, chat, rec.Rev, sent, s.Now()); err != nil {
 		// The replies went out: remember it, so that only the ack is retried
 		// with the chat's next step (after a crash they may go out twice).
@@ -219,4 +232,29 @@ func (s *Service) Resume(ctx context.Context, chat int64) error {
 	}
 	_, err = s.flush(ctx, chat, rec)
 	return err
+}
+
+func (s *Service) markUnsent(chat int64, pending bool) {
+	s.degradedMu.Lock()
+	defer s.degradedMu.Unlock()
+	if !pending {
+		delete(s.unsent, chat)
+		return
+	}
+	if s.unsent == nil {
+		s.unsent = map[int64]bool{}
+	}
+	s.unsent[chat] = true
+}
+
+// Unsent lists the chats whose replies are stored but could not be sent yet;
+// the runtime calls Resume for each, in the chat's order.
+func (s *Service) Unsent() []int64 {
+	s.degradedMu.Lock()
+	defer s.degradedMu.Unlock()
+	out := make([]int64, 0, len(s.unsent))
+	for c := range s.unsent {
+		out = append(out, c)
+	}
+	return out
 }

@@ -18,7 +18,12 @@ import (
 // Handler is the conversation service as the runtime sees it.
 type Handler interface {
 	Handle(ctx context.Context, u conversation.Update, durable func()) (conversation.Result, error)
+	// Unsent lists chats with stored replies not sent yet; Resume sends them.
+	Unsent() []int64
+	Resume(ctx context.Context, chat int64) error
 }
+
+var _ Handler = (*conversation.Service)(nil)
 
 // Bot receives updates and hands them to the conversation service.
 type Bot struct {
@@ -178,4 +183,25 @@ func panicText(v any) string {
 		return v
 	}
 	return "panic"
+}
+
+// RetryUnsent sends, every interval until ctx is done, the replies that could
+// not be sent when Telegram was failing. Each goes through the chat's queue,
+// so it never overtakes or duplicates the chat's own steps.
+func (b *Bot) RetryUnsent(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for _, chat := range b.handler.Unsent() {
+			chat := chat
+			b.dispatcherFor().submit(job{chat: chat, run: func(ctx context.Context) {
+				_ = b.handler.Resume(ctx, chat)
+			}})
+		}
+	}
 }

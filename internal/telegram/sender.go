@@ -3,6 +3,7 @@ package telegram
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -128,7 +129,7 @@ func (s *Sender) do(ctx context.Context, chat int64, method string, params, out 
 			}
 			return conversation.ErrBlocked
 		case errors.As(err, &apiErr) && apiErr.Code < 500:
-			return err // a request Telegram will never accept
+			return fmt.Errorf("%w: %w", conversation.ErrRejected, err) // Telegram will never accept it
 		case ctx.Err() != nil:
 			return ctx.Err()
 		}
