@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -168,5 +169,24 @@ func TestSchemaRejectsCommonMistakes(t *testing.T) {
 		if s.Validate(v) == nil {
 			t.Errorf("%s: schema accepted it", name)
 		}
+	}
+}
+
+// The graph of the orientation flow in docs/flows.md is the one the CLI draws
+// today: regenerate it with `go run ./cmd/boussole flows graph`.
+func TestDocGraphIsCurrent(t *testing.T) {
+	set, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(mustRead(t, "../docs/flows.md"))
+	begin := strings.Index(doc, "```mermaid\n")
+	end := strings.Index(doc, "<!-- graph:end -->")
+	if begin < 0 || end < begin {
+		t.Fatal("docs/flows.md has no generated graph block")
+	}
+	got := strings.TrimSuffix(doc[begin+len("```mermaid\n"):end], "```\n")
+	if got != set["orientation"].Mermaid("fr") {
+		t.Error("the graph in docs/flows.md is out of date: paste the output of `go run ./cmd/boussole flows graph` between the graph markers")
 	}
 }

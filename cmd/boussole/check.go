@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/boussole/boussole/flows"
@@ -52,6 +53,9 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	}
 	probs.Sort()
 	for _, p := range probs {
+		if p.Severity == flow.Warning && strings.HasPrefix(p.File, embeddedPrefix) {
+			continue // the shipped directory's own reminders are not this file's business
+		}
 		fmt.Fprintln(stdout, b.Problem(*lang, p))
 	}
 	for _, c := range covered {
@@ -67,10 +71,19 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	stale := flow.StaleResources(resources, time.Now())
 	sort.Slice(stale, func(i, j int) bool { return stale[i].ID < stale[j].ID })
 	for _, r := range stale {
+		if r.VerifiedOn == "" {
+			continue // already reported as never verified
+		}
 		fmt.Fprintln(stdout, b.T(*lang, "check_stale", map[string]string{"resource": r.ID}))
 	}
-	nerr, nwarn := len(probs.Errors()), len(probs.Warnings())
-	fmt.Fprintln(stdout, b.Plural(*lang, "check_errors", nerr, nil)+", "+b.Plural(*lang, "check_warnings", nwarn, nil))
+	nerr, nwarn := len(probs.Errors()), 0
+	for _, p := range probs.Warnings() {
+		if !strings.HasPrefix(p.File, embeddedPrefix) {
+			nwarn++
+		}
+	}
+	fmt.Fprintln(stdout, b.Plural(*lang, "check_errors", nerr, nil))
+	fmt.Fprintln(stdout, b.Plural(*lang, "check_warnings", nwarn, nil))
 	if nerr > 0 {
 		return exitCode(1)
 	}

@@ -9,6 +9,9 @@ import (
 	"github.com/boussole/boussole/internal/flow"
 )
 
+// embeddedPrefix names the shipped resource directory in messages.
+const embeddedPrefix = "(embedded) "
+
 // loadFlow returns the flow to talk to: the given file (with the
 // resources.yaml beside it, or the shipped one) or the shipped orientation.
 func loadFlow(file string) (*flow.Flow, flow.Problems, error) {
@@ -26,7 +29,7 @@ func loadFlow(file string) (*flow.Flow, flow.Problems, error) {
 	resName := filepath.Join(filepath.Dir(file), flows.ResourcesFile)
 	res, err := os.ReadFile(resName)
 	if os.IsNotExist(err) {
-		resName = "(embedded) " + flows.ResourcesFile
+		resName = embeddedPrefix + flows.ResourcesFile
 		res, err = flows.FS.ReadFile(flows.ResourcesFile)
 	}
 	if err != nil {

@@ -14,6 +14,7 @@ type exitCode int
 func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
 const usage = `Usage:
+  boussole demo [--lang fr|ar]                   the real bot on a fake Telegram and an in-memory store: no token, no Redis
   boussole serve                                 run the bot (settings from the environment: see README.md)
   boussole chat [--lang fr|ar] [--flow FILE]     talk to a flow in the terminal
   boussole flows check [--lang fr|ar|en] [PATH…] validate flows (a folder or files)
@@ -28,6 +29,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return exitCode(2)
 	}
 	switch args[0] {
+	case "demo":
+		return runDemo(ctx, args[1:], stdin, stdout, stderr)
 	case "serve":
 		return runServe(ctx, getenv, stdout, stderr)
 	case "chat":

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -50,5 +51,22 @@ func TestWebhookConfigAccepted(t *testing.T) {
 		"WEBHOOK_URL": "https://bot.example.org/tg", "WEBHOOK_SECRET": "s3cr3t_-X"}))
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The README documents every variable, with its default.
+func TestReadmeDocumentsEveryVariable(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range Vars {
+		row := "| `" + v.Name + "` |"
+		if v.Default != "" {
+			row += " `" + v.Default + "` |"
+		}
+		if !strings.Contains(string(readme), row) {
+			t.Errorf("README.md has no row %q", row)
+		}
 	}
 }

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"os"
+	"os/signal"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/rs/zerolog"
+	"golang.org/x/time/rate"
+
+	"github.com/boussole/boussole/flows"
+	"github.com/boussole/boussole/internal/config"
+	"github.com/boussole/boussole/internal/conversation"
+	"github.com/boussole/boussole/internal/flow"
+	"github.com/boussole/boussole/internal/i18n"
+	"github.com/boussole/boussole/internal/redisstore"
+	"github.com/boussole/boussole/internal/telegram"
+)
+
+// runBotRole is `boussole-load bot`: the bot wired exactly as
+// cmd/boussole/serve.go wires it (same packages, same options, settings from
+// the same environment), plus a control endpoint on 127.0.0.1 for the driver:
+// the Redis round trips counted by a go-redis hook, and a CPU profile of a
+// window. -limits none lifts Telegram's 30 messages/s pacing, which would
+// otherwise cap any load run at 30 steps/s.
+func runBotRole(args []string) int {
+	fs := flag.NewFlagSet("bot", flag.ExitOnError)
+	limits := fs.String("limits", "none", "sender pacing: none, or telegram (30/s overall, 1/s per chat)")
+	_ = fs.Parse(args)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := serveBot(ctx, *limits); err != nil {
+		fmt.Fprintln(os.Stderr, "boussole-load bot:", err)
+		return 1
+	}
+	return 0
+}
+
+func serveBot(ctx context.Context, limitsName string) error {
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		return err
+	}
+	if cfg.RedisURL == "" {
+		return errors.New("REDIS_URL is required: a load run measures the real store")
+	}
+	lvl, err := zerolog.ParseLevel(cfg.LogLevel)
+	if err != nil {
+		lvl = zerolog.InfoLevel
+	}
+	log := zerolog.New(os.Stderr).Level(lvl).With().Timestamp().Logger()
+
+	bundle, err := i18n.New()
+	if err != nil {
+		return err
+	}
+	set, err := flows.Default()
+	if err != nil {
+		return err
+	}
+	f := set["orientation"]
+	if f == nil {
+		return errors.New("no flow with id orientation")
+	}
+	opt, err := redis.ParseURL(cfg.RedisURL)
+	if err != nil {
+		return fmt.Errorf("REDIS_URL: %w", err)
+	}
+	rdb := redis.NewClient(opt)
+	defer func() { _ = rdb.Close() }()
+	var trips roundTrips
+	rdb.AddHook(&trips)
+	store := redisstore.New(rdb, redisstore.Options{CacheSize: 50000})
+	if err := store.Preload(ctx); err != nil {
+		return err
+	}
+
+	limits := telegram.DefaultLimits
+	switch limitsName {
+	case "telegram":
+	case "none":
+		limits.Global, limits.PerChat = rate.Inf, rate.Inf
+	default:
+		return fmt.Errorf("-limits %q: choose none or telegram", limitsName)
+	}
+	client := telegram.NewClient(cfg.TelegramAPIURL, cfg.TelegramToken, nil)
+	sender := telegram.NewSender(client, limits, cfg.ProtectContent)
+	svc := &conversation.Service{
+		Flow: func() *flow.Flow { return f }, Bundle: bundle, Store: store, Sender: sender,
+		Now: time.Now, Retention: cfg.Retention, TypingAfter: 700 * time.Millisecond,
+	}
+	logKey := make([]byte, 32)
+	_, _ = rand.Read(logKey)
+	bot := telegram.NewBot(client, sender, svc, log, logKey)
+	if err := bot.SetCommands(ctx, bundle); err != nil {
+		return fmt.Errorf("setMyCommands: %w", err)
+	}
+
+	stopControl, err := serveControl(&trips)
+	if err != nil {
+		return err
+	}
+	defer stopControl()
+	return bot.Poll(ctx, cfg.PollTimeout)
+}
+
+// serveControl answers the driver on 127.0.0.1 and prints where, on stdout.
+func serveControl(trips *roundTrips) (func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, _ *http.Request) {
+		_ = json.NewEncoder(w).Encode(botStats{RedisRoundTrips: trips.n.Load()})
+	})
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	fmt.Printf("control=http://%s\n", ln.Addr())
+	return func() { _ = srv.Close() }, nil
+}
+
+// botStats is what the control endpoint reports.
+type botStats struct {
+	RedisRoundTrips int64 `json:"redis_round_trips"`
+}
+
+// roundTrips is a go-redis hook counting round trips: one per command sent
+// on its own, one per pipeline (the same rule as internal/redistest.Counter).
+type roundTrips struct{ n atomic.Int64 }
+
+var _ redis.Hook = (*roundTrips)(nil)
+
+func (r *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		r.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+
+func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		r.n.Add(1)
+		return next(ctx, cmds)
+	}
+}
