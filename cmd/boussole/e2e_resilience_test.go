@@ -206,3 +206,20 @@ func waitChat(t *testing.T, tg *telegramtest.Server, chat int64, ok func([]teleg
 	}
 	return msgs
 }
+
+// SIGTERM while a reply is in flight: the bot finishes it before exiting.
+func TestStopDrainsUpdatesInFlight(t *testing.T) {
+	tg, redisURL, logs := setup(t)
+	p := startBot(t, tg, redisURL, logs, nil)
+	f := newFamily(t, tg, 2501, "fr")
+	f.say("/start", 1)
+	tg.Fail("sendMessage", 1, 429, 2) // the next reply has to wait 2 s
+	tg.SendText(f.chat, "/aide", f.opts...)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = tg.WaitFor(ctx, func() bool { return tg.CallCount("sendMessage") >= 2 }) // the 429 happened
+	p.stop(t)
+	if n := len(tg.BotMessages(f.chat)); n != 2 {
+		t.Fatalf("the reply in flight at stop was lost: %d bot messages", n)
+	}
+}

@@ -19,6 +19,13 @@ type Resource struct {
 // field, absent fields left out.
 func (r *Resource) Card(lang string) string {
 	var b strings.Builder
+	// In Arabic, a right-to-left mark starts each line: a line that begins
+	// with an emoji or a number ("☎️ 17", "💬 SMS 114") would otherwise be
+	// laid out left to right on the phone.
+	mark := ""
+	if lang == "ar" {
+		mark = "\u200f"
+	}
 	line := func(prefix, s string) {
 		if s == "" {
 			return
@@ -26,6 +33,7 @@ func (r *Resource) Card(lang string) string {
 		if b.Len() > 0 {
 			b.WriteByte('\n')
 		}
+		b.WriteString(mark)
 		b.WriteString(prefix)
 		b.WriteString(s)
 	}
