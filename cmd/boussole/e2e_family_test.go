@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -196,13 +197,26 @@ func TestBlockedUserIsLeftAlone(t *testing.T) {
 	}
 }
 
-// writeTranscript saves what the person saw, for a human to read.
+var update = flag.Bool("update", false, "rewrite the transcripts in testdata/transcripts")
+
+// writeTranscript compares what the person saw with testdata/transcripts,
+// which a human reads (regenerate with -update).
 func writeTranscript(t *testing.T, name string, msgs []telegramtest.Message) {
 	t.Helper()
-	dir := filepath.Join("testdata", "transcripts")
-	_ = os.MkdirAll(dir, 0o755)
-	if err := os.WriteFile(filepath.Join(dir, name+".txt"), []byte(transcript(msgs)), 0o644); err != nil {
-		t.Log(err)
+	path := filepath.Join("testdata", "transcripts", name+".txt")
+	got := transcript(msgs)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update)", err)
+	}
+	if string(want) != got {
+		t.Errorf("what the person sees changed (%s); check it and run with -update:\n%s", path, got)
 	}
 }
 
