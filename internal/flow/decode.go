@@ -139,6 +139,10 @@ func (d *decoder) parse(data []byte) *yaml.Node {
 		line := 1
 		if m := yamlLine.FindStringSubmatch(msg); m != nil {
 			line, _ = strconv.Atoi(m[1])
+			if isParserError(msg) {
+				line++ // the YAML parser counts these lines from 0
+			}
+			msg = strings.TrimPrefix(msg, m[0]+": ") // the line is given apart, and right
 		}
 		d.probs = append(d.probs, Problem{File: d.file, Line: line, Col: 1, Code: CodeYAMLSyntax,
 			Args: map[string]string{"detail": msg}})
@@ -149,20 +153,42 @@ func (d *decoder) parse(data []byte) *yaml.Node {
 		return nil
 	}
 	root := doc.Content[0]
-	if root.Kind == yaml.AliasNode || hasAlias(root) {
+	if a := findAlias(root); a != nil {
 		// Aliases would let a small file expand into a huge tree; admins never need them.
-		d.errorf(root, CodeWrongType, "key", "alias", "want", "plain YAML without anchors")
+		d.errorf(a, CodeWrongType, "key", "alias", "want", "plain YAML without anchors")
 		return nil
 	}
 	return root
 }
 
-func hasAlias(n *yaml.Node) bool {
+func hasAlias(n *yaml.Node) bool { return findAlias(n) != nil }
+
+// findAlias returns the first anchor or alias of a tree, nil if none.
+func findAlias(n *yaml.Node) *yaml.Node {
 	if n.Kind == yaml.AliasNode || n.Anchor != "" {
-		return true
+		return n
 	}
 	for _, c := range n.Content {
-		if hasAlias(c) {
+		if a := findAlias(c); a != nil {
+			return a
+		}
+	}
+	return nil
+}
+
+// parserProblems are the syntax errors of the YAML parser (as opposed to its
+// scanner): it reports their line counted from 0.
+var parserProblems = []string{
+	"did not find expected <stream-start>", "did not find expected <document start>",
+	"found undefined tag handle", "did not find expected node content",
+	"did not find expected '-' indicator", "did not find expected key",
+	"did not find expected ',' or ']'", "did not find expected ',' or '}'",
+	"found duplicate %YAML directive", "found incompatible YAML document", "found duplicate %TAG directive",
+}
+
+func isParserError(msg string) bool {
+	for _, p := range parserProblems {
+		if strings.HasSuffix(msg, p) {
 			return true
 		}
 	}

@@ -88,6 +88,7 @@ func (d *decoder) node(id string, nf field, langs []string) (*Node, *nodeSrc) {
 	}
 	if f, ok := fs["skip"]; ok {
 		n.Skip = d.text(f.val, where+".skip", langs)
+		d.checkLabel(f.val, n.Skip, where+".skip")
 	}
 	if f, ok := fs["route"]; ok {
 		n.Routes = d.routes(f.val, id, src)

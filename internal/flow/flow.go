@@ -78,6 +78,7 @@ type Node struct {
 	// Rendered per language at load, so Step allocates nothing to show a node.
 	rendered map[string]string
 	buttons  map[string][]Button
+	folded   map[string][]string // the button labels normalized, for labels typed out
 }
 
 // Option is a button of a message or handoff node.
@@ -109,8 +110,8 @@ type Handoff struct {
 
 // Button is an inline button as the person sees it.
 type Button struct {
-	Label string
-	Data  string
+	Label string `json:"l"`
+	Data  string `json:"d"`
 }
 
 // HasLanguage reports whether the flow is written in lang.

@@ -4,15 +4,15 @@ package flow
 type InputKind int
 
 const (
-	InStart     InputKind = iota // first contact or /start; Lang may carry the client's language
-	InButton                     // a button was tapped; Data holds its callback data
-	InText                       // free text; Text holds it
-	InBack                       // go back one step
-	InRestart                    // start the flow again (leaves a human conversation)
-	InLanguage                   // switch language; Lang holds it
-	InEmergency                  // the emergency command
-	InHumanJoined                // a volunteer took the conversation
-	InHumanDone                  // the human conversation ended: the tree resumes
+	InStart       InputKind = iota // first contact or /start; Lang may carry the client's language
+	InButton                       // a button was tapped; Data holds its callback data
+	InText                         // free text; Text holds it
+	InBack                         // go back one step
+	InRestart                      // start the flow again (leaves a human conversation)
+	InLanguage                     // switch language; Lang holds it
+	InEmergency                    // the emergency command
+	InHumanJoined                  // a volunteer took the conversation
+	InHumanDone                    // the human conversation ended: the tree resumes
 )
 
 // Input is one event from the person (or, for InHuman*, from the handoff desk).

@@ -7,6 +7,7 @@ func (f *Flow) prepare() {
 	for _, n := range f.Nodes {
 		n.rendered = make(map[string]string, len(f.Languages))
 		n.buttons = make(map[string][]Button, len(f.Languages))
+		n.folded = make(map[string][]string, len(f.Languages))
 		for _, lang := range f.Languages {
 			n.rendered[lang] = render(n, f.Resources, lang)
 			var bs []Button
@@ -20,6 +21,11 @@ func (f *Flow) prepare() {
 				bs = append(bs, Button{n.Skip[lang], callbackData(f.Version, n.ID, "s")})
 			}
 			n.buttons[lang] = bs
+			folded := make([]string, len(bs))
+			for i, b := range bs {
+				folded[i] = normalize(b.Label)
+			}
+			n.folded[lang] = folded
 		}
 	}
 }

@@ -31,18 +31,20 @@ func Step(f *Flow, st State, in Input, now time.Time) (State, []Output, error) {
 	if in.Kind == InStart && in.Lang != "" && !st.Started() && f.HasLanguage(in.Lang) {
 		s.st.Lang = in.Lang
 	}
-	switch {
-	case !st.Started() || st.Flow != f.ID:
-		s.restart()
-		if in.Kind == InStart || in.Kind == InButton || in.Kind == InRestart {
+	if !st.Started() || st.Flow != f.ID || st.Version != f.Version || f.Nodes[st.Node] == nil {
+		if st.Started() && st.Mode != ModeFlow {
+			// A human conversation goes on: the paused tree quietly moves to
+			// the new start, and the person's messages still reach the volunteer.
+			s.fresh(Input{})
+			s.st.Mode, s.out = st.Mode, s.out[:0]
+			s.apply(in)
 			return s.st, s.out, nil
 		}
-	case st.Version != f.Version || f.Nodes[st.Node] == nil:
-		s.notice(NoticeFlowUpdated)
-		s.restart()
-		if in.Kind != InText && in.Kind != InEmergency {
-			return s.st, s.out, nil
+		if st.Started() {
+			s.notice(NoticeFlowUpdated)
 		}
+		s.fresh(in)
+		return s.st, s.out, nil
 	}
 	s.apply(in)
 	return s.st, s.out, nil
@@ -97,6 +99,22 @@ func (s *stepper) notice(n Notice) {
 	s.out = append(s.out, Output{Kind: OutNotice, Notice: n})
 }
 
+// fresh starts a person who has no usable state: at the start, or straight
+// at the emergency node when that is what they asked for.
+func (s *stepper) fresh(in Input) {
+	s.st = State{Flow: s.f.ID, Version: s.f.Version, Lang: s.st.Lang, Urgent: s.st.Urgent,
+		Steps: s.st.Steps, At: s.st.At}
+	if in.Kind == InEmergency || in.Kind == InText && s.f.IsEmergency(in.Text) {
+		s.st.Urgent = true
+		s.enter(s.f.Emergency.Goto)
+		return
+	}
+	if in.Kind == InLanguage && s.f.HasLanguage(in.Lang) {
+		s.st.Lang = in.Lang
+	}
+	s.enter(s.f.Start)
+}
+
 // restart puts the person at the start, keeping only their language and
 // whether they went through the emergency node.
 func (s *stepper) restart() {
@@ -139,7 +157,7 @@ func (s *stepper) goTo(target string) {
 // enter follows routes and messages that do not wait, then shows the first
 // node that waits for the person.
 func (s *stepper) enter(id string) {
-	for hop := 0; hop < maxAutoHops; hop++ {
+	for hop := 0; hop <= len(s.f.Nodes); hop++ { // a validated flow has no loop without a wait
 		n := s.f.Nodes[id]
 		switch {
 		case n.Kind == KindRoute:
@@ -174,6 +192,15 @@ func (s *stepper) holds(when map[string][]string) bool {
 	return true
 }
 
+func (s *stepper) setVar(name, value string) {
+	vars := make(map[string]string, len(s.st.Vars)+1)
+	for k, v := range s.st.Vars {
+		vars[k] = v
+	}
+	vars[name] = value
+	s.st.Vars = vars
+}
+
 func (s *stepper) setVars(set map[string]string) {
 	if len(set) == 0 {
 		return
@@ -199,7 +226,7 @@ func (s *stepper) back() {
 		s.reshow()
 		return
 	}
-	s.st.History = h[:len(h)-1:len(h)-1]
+	s.st.History = h[: len(h)-1 : len(h)-1]
 	s.show(s.f.Nodes[h[len(h)-1]])
 }
 
@@ -208,8 +235,12 @@ func (s *stepper) emergency() {
 	target := s.f.Nodes[s.f.Emergency.Goto]
 	if s.st.Mode != ModeFlow {
 		// The tree stays paused, but the person sees the numbers at once.
-		s.out = append(s.out, Output{Kind: OutAlert}, Output{Kind: OutMessage, Node: target.ID,
-			Text: target.rendered[s.st.Lang]})
+		n := target
+		for hop := 0; n.Kind == KindRoute && hop <= len(s.f.Nodes); hop++ {
+			n = s.f.Nodes[s.route(n)]
+		}
+		s.out = append(s.out, Output{Kind: OutAlert}, Output{Kind: OutMessage, Node: n.ID,
+			Text: n.rendered[s.st.Lang]})
 		return
 	}
 	if s.st.Node == target.ID {
@@ -220,7 +251,9 @@ func (s *stepper) emergency() {
 }
 
 func (s *stepper) text(text string) {
-	if s.f.IsEmergency(text) {
+	var buf [512]byte
+	folded := appendFolded(buf[:0], text) // once, on the stack, for every check below
+	if s.f.Emergency.matcher != nil && s.f.Emergency.matcher.matchFolded(folded) {
 		if s.st.Mode != ModeFlow {
 			s.out = append(s.out, Output{Kind: OutRelay, Text: text})
 		}
@@ -234,12 +267,12 @@ func (s *stepper) text(text string) {
 	n := s.f.Nodes[s.st.Node]
 	switch {
 	case n.Kind == KindInput:
-		s.answer(n, strings.TrimSpace(text))
+		s.answer(n, strings.TrimSpace(text), folded)
 	case n.Kind == KindEnd:
 		s.notice(NoticeEnded)
 		s.show(n)
 	default:
-		if i, ok := s.optionByText(n, text); ok {
+		if i, ok := s.optionByText(n, text, folded); ok {
 			s.choose(n, i)
 			return
 		}
@@ -248,38 +281,56 @@ func (s *stepper) text(text string) {
 	}
 }
 
-// optionByText accepts an option's number or its label typed out.
-func (s *stepper) optionByText(n *Node, text string) (int, bool) {
-	t := strings.TrimSpace(text)
-	if i, err := strconv.Atoi(t); err == nil && i >= 1 && i <= len(n.Options) {
+// optionByText accepts an option's number or its label typed out (folded is
+// the text normalized).
+func (s *stepper) optionByText(n *Node, text string, folded []byte) (int, bool) {
+	if i, ok := number(strings.TrimSpace(text)); ok {
 		if n.Handoff != nil {
-			// Buttons are numbered as shown: the confirm button comes first.
-			return i - 2, true
+			i-- // buttons are numbered as shown: the confirm button comes first
 		}
-		return i - 1, true
+		if i >= 0 && i <= len(n.Options) && (i > 0 || n.Handoff != nil) {
+			return i - 1, true
+		}
 	}
-	norm := normalize(t)
-	if norm == "" {
+	if len(folded) == 0 {
 		return 0, false
 	}
-	if n.Handoff != nil && normalize(n.Handoff.Confirm[s.st.Lang]) == norm {
-		return -1, true
+	first := 0 // index of the first option among the buttons
+	if n.Handoff != nil {
+		first = 1
 	}
-	for i, o := range n.Options {
-		if normalize(o.Label[s.st.Lang]) == norm {
-			return i, true
+	for j, label := range n.folded[s.st.Lang] {
+		if label == string(folded) && j-first < len(n.Options) {
+			return j - first, true // -1: the handoff confirmation
 		}
 	}
 	return 0, false
 }
 
-func (s *stepper) answer(n *Node, text string) {
+// number reads a button number typed out ("2", "+2", "02"); ok is false for
+// anything else.
+func number(t string) (int, bool) {
+	t = strings.TrimPrefix(t, "+")
+	if t == "" || len(t) > 9 {
+		return 0, false
+	}
+	i := 0
+	for _, c := range []byte(t) {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		i = i*10 + int(c-'0')
+	}
+	return i, true
+}
+
+func (s *stepper) answer(n *Node, text string, folded []byte) {
 	if utf8.RuneCountInString(text) > MaxInputRunes {
 		s.notice(NoticeTooLong)
 		s.show(n)
 		return
 	}
-	if n.Skip != nil && normalize(text) == normalize(n.Skip[s.st.Lang]) {
+	if labels := n.folded[s.st.Lang]; n.Skip != nil && len(labels) > 0 && string(folded) == labels[len(labels)-1] {
 		s.goTo(n.Next)
 		return
 	}
@@ -288,7 +339,7 @@ func (s *stepper) answer(n *Node, text string) {
 			Buttons: n.buttons[s.st.Lang], Back: len(s.st.History) > 0})
 		return
 	}
-	s.setVars(map[string]string{n.Ask.Var: text})
+	s.setVar(n.Ask.Var, text)
 	s.goTo(n.Next)
 }
 
@@ -343,4 +394,15 @@ func (s *stepper) handoff(n *Node) {
 		Output{Kind: OutHandoff, Node: n.ID, Ticket: &Ticket{Category: n.Handoff.Category, Priority: prio,
 			Lang: s.st.Lang, Answers: answers}},
 		Output{Kind: OutNotice, Notice: NoticeHandoffRequested})
+}
+
+// Current is the step a person is at, as it would be shown again; ok is false
+// when the state is not in this version of the flow.
+func Current(f *Flow, st State) (Output, bool) {
+	n := f.Nodes[st.Node]
+	if n == nil || st.Version != f.Version || !f.HasLanguage(st.Lang) {
+		return Output{}, false
+	}
+	return Output{Kind: OutMessage, Node: n.ID, Text: n.rendered[st.Lang], Buttons: n.buttons[st.Lang],
+		Back: len(st.History) > 0}, true
 }

@@ -69,6 +69,12 @@ func (v *validator) sizes(n *Node, ns *nodeSrc) {
 		if c := len([]rune(text)); c > MaxMessageRunes {
 			v.d.errorf(ns.key, CodeTextTooLong, "node", n.ID, "lang", lang, "count", itoa(c), "max", itoa(MaxMessageRunes))
 		}
+		if n.Ask == nil { // the retry text is a message too
+			continue
+		}
+		if c := len([]rune(n.Ask.Retry[lang])); c > MaxMessageRunes {
+			v.d.errorf(ns.key, CodeTextTooLong, "node", n.ID, "lang", lang, "count", itoa(c), "max", itoa(MaxMessageRunes))
+		}
 	}
 	for i := range n.Options {
 		if data := callbackData(strings.Repeat("0", versionLen), n.ID, itoa(i)); len(data) > MaxCallbackData {
@@ -128,33 +134,29 @@ func (v *validator) autoCycles() {
 	)
 	color := map[string]int{}
 	var path []string
-	var visit func(id string) bool
-	visit = func(id string) bool {
+	var visit func(id string)
+	visit = func(id string) {
 		n := f.Nodes[id]
 		if n == nil {
-			return false
+			return
 		}
 		targets, auto := edges(n)
 		if !auto {
-			return false
+			return
 		}
 		color[id] = grey
 		path = append(path, id)
 		for _, t := range targets {
 			switch color[t] {
-			case grey:
-				cycle := append(path[indexOf(path, t):], t)
+			case grey: // each loop is found once, on the edge that closes it
+				cycle := append(append([]string{}, path[indexOf(path, t):]...), t)
 				v.d.errorf(v.src.nodes[id].key, CodeAutoCycle, "node", id, "path", strings.Join(cycle, " → "))
-				return true
 			case white:
-				if visit(t) {
-					return true
-				}
+				visit(t)
 			}
 		}
 		path = path[:len(path)-1]
 		color[id] = black
-		return false
 	}
 	for _, id := range v.src.order {
 		if color[id] == white {
