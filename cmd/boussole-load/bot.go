@@ -127,6 +127,7 @@ func serveControl(trips *roundTrips) (func(), error) {
 		_ = json.NewEncoder(w).Encode(botStats{RedisRoundTrips: trips.n.Load()})
 	})
 	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/{name}", pprof.Index) // goroutine, heap… for a stuck run
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	fmt.Printf("control=http://%s\n", ln.Addr())

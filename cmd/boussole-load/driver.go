@@ -1,11 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
-	"math/rand/v2"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -47,7 +43,7 @@ type driver struct {
 	mu      sync.Mutex
 	all     map[int64]*family
 	lats    []latency
-	sem     chan struct{} // bounds taps in flight in closed-loop runs; nil otherwise
+	sem     atomic.Pointer[chan struct{}] // bounds taps in flight in closed-loop runs; nil otherwise
 	waiting atomic.Int64
 
 	taps, starts, replies, lost      atomic.Int64
@@ -126,9 +122,9 @@ func (d *driver) onCall(c telegramtest.Call) {
 }
 
 func (d *driver) release() {
-	if d.sem != nil {
+	if sem := d.sem.Load(); sem != nil {
 		select {
-		case <-d.sem:
+		case <-*sem:
 		default:
 		}
 	}
@@ -159,34 +155,6 @@ func (d *driver) act(chat int64) {
 	}
 	d.taps.Add(1)
 	d.fake.Tap(chat, msgID, data)
-}
-
-// pick chooses a tap that keeps the family in the flow: mostly forward (one
-// of the node's own buttons), sometimes ⬅️ Retour, and Recommencer at an end.
-// Language buttons are left alone, so every step is an ordinary one.
-func pick(buttons []string) string {
-	var nav []string
-	back, restart := false, false
-	for _, b := range buttons {
-		switch {
-		case b == "g:back":
-			back = true
-		case b == "g:restart":
-			restart = true
-		case strings.HasPrefix(b, "g:"):
-		default:
-			nav = append(nav, b)
-		}
-	}
-	switch {
-	case back && (len(nav) == 0 || rand.IntN(3) == 0):
-		return "g:back"
-	case len(nav) > 0:
-		return nav[rand.IntN(len(nav))]
-	case restart:
-		return "g:restart"
-	}
-	return ""
 }
 
 // expire gives up on steps unanswered for longer than limit, so a lost
@@ -230,47 +198,4 @@ func (d *driver) forgetLatencies() {
 	d.mu.Lock()
 	d.lats = d.lats[:0]
 	d.mu.Unlock()
-}
-
-// messageID reads the message_id of a sendMessage result, which the fake
-// writes first.
-func messageID(result []byte) int {
-	const key = `{"message_id":`
-	if rest, ok := bytes.CutPrefix(result, []byte(key)); ok {
-		end := bytes.IndexAny(rest, ",}")
-		if end > 0 {
-			if n, err := strconv.Atoi(string(rest[:end])); err == nil {
-				return n
-			}
-		}
-	}
-	var m struct {
-		ID int `json:"message_id"`
-	}
-	_ = json.Unmarshal(result, &m)
-	return m.ID
-}
-
-// callbackData lists the callback data of an inline keyboard.
-func callbackData(markup string) []string {
-	if markup == "" {
-		return nil
-	}
-	var m struct {
-		Rows [][]struct {
-			Data string `json:"callback_data"`
-		} `json:"inline_keyboard"`
-	}
-	if json.Unmarshal([]byte(markup), &m) != nil {
-		return nil
-	}
-	var out []string
-	for _, row := range m.Rows {
-		for _, b := range row {
-			if b.Data != "" {
-				out = append(out, b.Data)
-			}
-		}
-	}
-	return out
 }

@@ -41,15 +41,16 @@ func (dr *driver) openLoop(ctx context.Context, g *group, rate float64, d time.D
 // closedLoop keeps inflight steps outstanding for d: a new step goes out as
 // soon as one is answered, from the family idle the longest.
 func (dr *driver) closedLoop(ctx context.Context, g *group, inflight int, d time.Duration) {
-	dr.sem = make(chan struct{}, inflight)
-	defer func() { dr.sem = nil }()
+	sem := make(chan struct{}, inflight)
+	dr.sem.Store(&sem)
+	defer dr.sem.Store(nil)
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {
 		select {
-		case dr.sem <- struct{}{}:
+		case sem <- struct{}{}:
 		case <-tick.C:
 			dr.expire(stepTimeout)
 			continue

@@ -10,7 +10,8 @@
 //
 //	go run ./cmd/boussole-load -rate 500 -duration 20s -runs 3
 //	go run ./cmd/boussole-load -rate 0 -inflight 64 -duration 15s -runs 3
-//	go run ./cmd/boussole-load -rate 0 -runs 1 -cpuprofile bot.pprof
+//	go run ./cmd/boussole-load -rate 0 -runs 1 -cpuprofile bot.pprof -perf bot.perf
+//	go run ./cmd/boussole-load perf-buckets bot.perf
 //
 // See docs/perf.md, "Telegram runtime".
 package main
@@ -18,8 +19,13 @@ package main
 import "os"
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == "bot" {
-		os.Exit(runBotRole(os.Args[2:]))
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case "bot":
+			os.Exit(runBotRole(os.Args[2:]))
+		case "perf-buckets":
+			os.Exit(runBuckets(os.Args[2:]))
+		}
 	}
 	os.Exit(runDriver(os.Args[1:]))
 }

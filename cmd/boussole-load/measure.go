@@ -66,7 +66,7 @@ type result struct {
 	sendPerStep   float64
 	answerPerStep float64
 	pollPerStep   float64
-	tripsPerStep  float64 // the bot's Redis round trips per step (its go-redis hook)
+	tripsPerStep  float64 // the bot's Redis round trips per step (its go-redis hook); < 0: unknown
 	evalPerStep   float64 // server-wide EVALSHA per step
 	cmdsPerStep   float64 // server-wide commands per step, Lua's included
 	missed, lost  int64
@@ -92,6 +92,7 @@ func compare(a, b snapshot, lats []time.Duration) result {
 	r.answerPerStep = float64(b.answers-a.answers) / n
 	r.pollPerStep = float64(b.getUpdates-a.getUpdates) / n
 	r.apiPerStep = r.sendPerStep + r.answerPerStep + r.pollPerStep + float64(b.other-a.other)/n
+	r.tripsPerStep = -1
 	if a.tripsOK && b.tripsOK {
 		r.tripsPerStep = float64(b.trips-a.trips) / n
 	}
@@ -119,9 +120,13 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d.Microseco
 const resultHeader = "run  steps  steps/s  botCPU%  µs/step(user+sys)  p50ms  p95ms  p99ms  maxms  api/step(send+ans+poll)  redisRT/step  evalsha/step  rediscmds/step  missed lost  lagms  loadavg"
 
 func (r result) row(name string) string {
-	return fmt.Sprintf("%-4s %6d %8.0f %7.1f%% %7.1f (%.1f+%.1f) %6s %6s %6s %6s %5.2f (%.2f+%.2f+%.3f) %12.2f %13.2f %15.2f %6d %4d %6s  %s",
+	trips := "n/a"
+	if r.tripsPerStep >= 0 {
+		trips = fmt.Sprintf("%.2f", r.tripsPerStep)
+	}
+	return fmt.Sprintf("%-4s %6d %8.0f %7.1f%% %7.1f (%.1f+%.1f) %6s %6s %6s %6s %5.2f (%.2f+%.2f+%.3f) %12s %13.2f %15.2f %6d %4d %6s  %s",
 		name, r.steps, r.perSec, 100*r.util, r.cpuUS, r.userUS, r.sysUS, ms(r.p50), ms(r.p95), ms(r.p99), ms(r.pmax),
-		r.apiPerStep, r.sendPerStep, r.answerPerStep, r.pollPerStep, r.tripsPerStep, r.evalPerStep, r.cmdsPerStep,
+		r.apiPerStep, r.sendPerStep, r.answerPerStep, r.pollPerStep, trips, r.evalPerStep, r.cmdsPerStep,
 		r.missed, r.lost, ms(r.lag), r.load)
 }
 

@@ -28,7 +28,7 @@ type botProc struct {
 }
 
 // botEnv is the environment of a bot talking to the fake and the test Redis.
-func botEnv(apiURL, token, redisURL string) []string {
+func botEnv(apiURL, token, redisURL, logLevel string) []string {
 	env := os.Environ()
 	return append(env,
 		"GOMAXPROCS=1",
@@ -37,7 +37,7 @@ func botEnv(apiURL, token, redisURL string) []string {
 		"REDIS_URL="+redisURL,
 		"MODE=polling",
 		"POLL_TIMEOUT=1s",
-		"LOG_LEVEL=warn",
+		"LOG_LEVEL="+logLevel,
 	)
 }
 
@@ -88,6 +88,8 @@ func startChild(ctx context.Context, argv, env []string, hasControl bool, cleanu
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = env
+	// If the driver dies, the bot does not outlive it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -190,36 +192,4 @@ func (p *botProc) profile(ctx context.Context, d time.Duration, file string) err
 		return err
 	}
 	return f.Close()
-}
-
-// cpuTimes is a process's CPU time so far, all threads.
-type cpuTimes struct{ user, sys time.Duration }
-
-func (c cpuTimes) total() time.Duration { return c.user + c.sys }
-
-// clockTick is USER_HZ, 100 on every Linux /proc.
-const clockTick = time.Second / 100
-
-// procCPU reads utime and stime of pid from /proc/<pid>/stat.
-func procCPU(pid int) (cpuTimes, error) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return cpuTimes{}, err
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')') // the command name may hold spaces
-	if i < 0 {
-		return cpuTimes{}, errors.New("unreadable /proc stat")
-	}
-	f := strings.Fields(s[i+1:])
-	// f[0] is field 3 (state); utime and stime are fields 14 and 15.
-	if len(f) < 13 {
-		return cpuTimes{}, errors.New("short /proc stat")
-	}
-	ut, err1 := strconv.ParseInt(f[11], 10, 64)
-	st, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return cpuTimes{}, errors.New("unreadable /proc stat times")
-	}
-	return cpuTimes{user: time.Duration(ut) * clockTick, sys: time.Duration(st) * clockTick}, nil
 }

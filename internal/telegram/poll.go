@@ -2,7 +2,6 @@ package telegram
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -20,9 +19,9 @@ func (b *Bot) Poll(ctx context.Context, timeout time.Duration) error {
 	var offset int64
 	backoff := time.Second
 	for ctx.Err() == nil {
-		var raw []json.RawMessage
+		var batch []update
 		err := b.client.Call(ctx, "getUpdates", &getUpdates{Offset: offset, Timeout: int(timeout / time.Second),
-			Limit: 100, AllowedUpdates: allowedUpdates}, &raw)
+			Limit: 100, AllowedUpdates: allowedUpdates}, &batch)
 		if err != nil {
 			if ctx.Err() != nil {
 				break
@@ -33,7 +32,7 @@ func (b *Bot) Poll(ctx context.Context, timeout time.Duration) error {
 			continue
 		}
 		backoff = time.Second
-		offset = b.settle(b.decode(raw), offset)
+		offset = b.settle(batch, offset)
 	}
 	b.drain()
 	if offset > 0 {
@@ -67,23 +66,4 @@ func (b *Bot) settle(batch []update, offset int64) int64 {
 		}
 	}
 	return next
-}
-
-// decode reads each update on its own: one malformed update is logged and
-// skipped (it would come back forever) without losing the others.
-func (b *Bot) decode(raw []json.RawMessage) []update {
-	batch := make([]update, 0, len(raw))
-	for _, r := range raw {
-		var u update
-		if err := json.Unmarshal(r, &u); err != nil {
-			var id struct {
-				ID int64 `json:"update_id"`
-			}
-			_ = json.Unmarshal(r, &id)
-			b.log.Warn().Int64("update", id.ID).Str("type", "malformed").Msg("update")
-			u = update{ID: id.ID}
-		}
-		batch = append(batch, u)
-	}
-	return batch
 }

@@ -77,6 +77,7 @@ type config struct {
 	webhookTimeout time.Duration
 	rateLimits     *RateLimits
 	maxCalls       int
+	onCall         func(Call)
 }
 
 // Option configures a Server.
@@ -128,6 +129,14 @@ func WithWebhookTimeout(d time.Duration) Option {
 // (default: unlimited). Useful for long benchmarks.
 func WithCallLogLimit(n int) Option {
 	return func(c *config) { c.maxCalls = n }
+}
+
+// WithCallHook calls fn with every recorded call, as it is recorded and
+// before its answer is written, outside the server's lock. It sees every
+// call even when [WithCallLogLimit] keeps few: load tools use it to time
+// replies without scanning the log. fn must be quick and must not block.
+func WithCallHook(fn func(Call)) Option {
+	return func(c *config) { c.onCall = fn }
 }
 
 // New starts a fake Bot API server.

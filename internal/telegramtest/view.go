@@ -194,12 +194,15 @@ func (s *Server) record(method string, p params, start time.Time, res *result) {
 		}
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.calls = append(s.calls, call)
 	if n := s.cfg.maxCalls; n > 0 && len(s.calls) > n {
 		s.calls = append(s.calls[:0:0], s.calls[len(s.calls)-n:]...)
 	}
 	s.bumpLocked()
+	s.mu.Unlock()
+	if s.cfg.onCall != nil {
+		s.cfg.onCall(call)
+	}
 }
 
 // Calls returns the recorded calls of method (case-insensitive), or of all
