@@ -137,6 +137,8 @@ func word(t []byte, starts []int, i int) []byte {
 }
 
 // wordMatch tolerates French gender and plural endings and Arabic clitics.
+// "armée" thus matches "arme": a needless emergency screen costs one tap,
+// a missed one (an admin forgot "blessée") could cost much more.
 func wordMatch(w []byte, kw string) bool {
 	if string(w) == kw {
 		return true

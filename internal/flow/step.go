@@ -310,7 +310,7 @@ func (s *stepper) optionByText(n *Node, text string, folded []byte) (int, bool) 
 // number reads a button number typed out ("2", "+2", "02"); ok is false for
 // anything else.
 func number(t string) (int, bool) {
-	t = strings.TrimPrefix(t, "+")
+	t = westernDigits(strings.TrimPrefix(t, "+"))
 	if t == "" || len(t) > 9 {
 		return 0, false
 	}
@@ -334,6 +334,7 @@ func (s *stepper) answer(n *Node, text string, folded []byte) {
 		s.goTo(n.Next)
 		return
 	}
+	text = westernDigits(text) // "١٣" on an Arabic keyboard is 13
 	if text == "" || n.Ask.Pattern != nil && !n.Ask.Pattern.MatchString(text) {
 		s.out = append(s.out, Output{Kind: OutMessage, Node: n.ID, Text: n.Ask.Retry[s.st.Lang],
 			Buttons: n.buttons[s.st.Lang], Back: len(s.st.History) > 0})
@@ -406,3 +407,22 @@ func Current(f *Flow, st State) (Output, bool) {
 	return Output{Kind: OutMessage, Node: n.ID, Text: n.rendered[st.Lang], Buttons: n.buttons[st.Lang],
 		Back: len(st.History) > 0}, true
 }
+
+// westernDigits writes Arabic-Indic (٠-٩) and Eastern Arabic (۰-۹) digits
+// as 0-9. It allocates only when there is one to change.
+func westernDigits(t string) string {
+	if !strings.ContainsFunc(t, isEasternDigit) {
+		return t
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= '٠' && r <= '٩':
+			return '0' + r - '٠'
+		case r >= '۰' && r <= '۹':
+			return '0' + r - '۰'
+		}
+		return r
+	}, t)
+}
+
+func isEasternDigit(r rune) bool { return r >= '٠' && r <= '٩' || r >= '۰' && r <= '۹' }

@@ -805,7 +805,7 @@ func TestInput(t *testing.T) {
 	f := loadMini(t)
 	st := start(t, f, "fr")
 	st, _ = tap(t, f, st, "Oui")
-	retry := []string{"99", "0", "", "   ", "treize", "1 3", "13e", "١٣"}
+	retry := []string{"99", "0", "", "   ", "treize", "1 3", "13e", "١٧"}
 	for _, s := range retry {
 		next, out := text(t, f, st, s)
 		wantOut(t, out, "message quartier")
@@ -816,7 +816,7 @@ func TestInput(t *testing.T) {
 			t.Fatalf("%q: state %+v", s, next)
 		}
 	}
-	for _, tc := range []struct{ in, want string }{{"13", "13"}, {"  7\n", "7"}, {"16", "16"}} {
+	for _, tc := range []struct{ in, want string }{{"13", "13"}, {"  7\n", "7"}, {"16", "16"}, {"١٣", "13"}, {"۱۶", "16"}} {
 		next, out := text(t, f, st, tc.in)
 		wantOut(t, out, "message besoin")
 		if next.Vars["arr"] != tc.want || len(next.Vars) != 1 {
