@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -20,18 +19,13 @@ import (
 	"github.com/rs/zerolog"
 	"golang.org/x/time/rate"
 
-	"github.com/boussole/boussole/flows"
+	"github.com/boussole/boussole/internal/app"
 	"github.com/boussole/boussole/internal/config"
-	"github.com/boussole/boussole/internal/conversation"
-	"github.com/boussole/boussole/internal/flow"
-	"github.com/boussole/boussole/internal/i18n"
-	"github.com/boussole/boussole/internal/redisstore"
 	"github.com/boussole/boussole/internal/telegram"
 )
 
-// runBotRole is `boussole-load bot`: the bot wired exactly as
-// cmd/boussole/serve.go wires it (same packages, same options, settings from
-// the same environment), plus a control endpoint on 127.0.0.1 for the driver:
+// runBotRole is `boussole-load bot`: the bot run by internal/app exactly as
+// `boussole serve` runs it (settings from the same environment), plus a control endpoint on 127.0.0.1 for the driver:
 // the Redis round trips counted by a go-redis hook, and a CPU profile of a
 // window. -limits none lifts Telegram's 30 messages/s pacing, which would
 // otherwise cap any load run at 30 steps/s.
@@ -61,60 +55,27 @@ func serveBot(ctx context.Context, limitsName string) error {
 		lvl = zerolog.InfoLevel
 	}
 	log := zerolog.New(os.Stderr).Level(lvl).With().Timestamp().Logger()
-
-	bundle, err := i18n.New()
-	if err != nil {
-		return err
-	}
-	set, err := flows.Default()
-	if err != nil {
-		return err
-	}
-	f := set["orientation"]
-	if f == nil {
-		return errors.New("no flow with id orientation")
-	}
-	opt, err := redis.ParseURL(cfg.RedisURL)
-	if err != nil {
-		return fmt.Errorf("REDIS_URL: %w", err)
-	}
-	rdb := redis.NewClient(opt)
-	defer func() { _ = rdb.Close() }()
-	var trips roundTrips
-	rdb.AddHook(&trips)
-	store := redisstore.New(rdb, redisstore.Options{CacheSize: 50000})
-	if err := store.Preload(ctx); err != nil {
-		return err
-	}
-
-	limits := telegram.DefaultLimits
+	opts := app.Options{RedisHooks: []redis.Hook{&trips}}
 	switch limitsName {
 	case "telegram":
 	case "none":
+		limits := telegram.DefaultLimits
 		limits.Global, limits.PerChat = rate.Inf, rate.Inf
+		opts.Limits = &limits
 	default:
 		return fmt.Errorf("-limits %q: choose none or telegram", limitsName)
 	}
-	client := telegram.NewClient(cfg.TelegramAPIURL, cfg.TelegramToken, nil)
-	sender := telegram.NewSender(client, limits, cfg.ProtectContent)
-	svc := &conversation.Service{
-		Flow: func() *flow.Flow { return f }, Bundle: bundle, Store: store, Sender: sender,
-		Now: time.Now, Retention: cfg.Retention, TypingAfter: 700 * time.Millisecond,
-	}
-	logKey := make([]byte, 32)
-	_, _ = rand.Read(logKey)
-	bot := telegram.NewBot(client, sender, svc, log, logKey)
-	if err := bot.SetCommands(ctx, bundle); err != nil {
-		return fmt.Errorf("setMyCommands: %w", err)
-	}
-
 	stopControl, err := serveControl(&trips)
 	if err != nil {
 		return err
 	}
 	defer stopControl()
-	return bot.Poll(ctx, cfg.PollTimeout)
+	app.TuneGC(os.Getenv)
+	return app.Serve(ctx, cfg, log, opts)
 }
+
+// trips counts the bot's Redis round trips, for the control endpoint.
+var trips roundTrips
 
 // serveControl answers the driver on 127.0.0.1 and prints where, on stdout.
 func serveControl(trips *roundTrips) (func(), error) {

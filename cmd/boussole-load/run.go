@@ -47,7 +47,7 @@ type options struct {
 func parseOptions(args []string) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("boussole-load", flag.ContinueOnError)
-	fs.StringVar(&o.bot, "bot", "self", "bot under load: self (this binary's bot role, same wiring as serve), boussole (go build ./cmd/boussole; Telegram's 30/s pacing applies), external (already running; give -pid)")
+	fs.StringVar(&o.bot, "bot", "self", "bot under load: self (this binary runs the bot through internal/app, as serve does), boussole (go build ./cmd/boussole; Telegram's 30/s pacing applies), external (already running; give -pid)")
 	fs.IntVar(&o.pid, "pid", 0, "with -bot external: the bot's pid, for its CPU time")
 	fs.StringVar(&o.limits, "limits", "none", "with -bot self: sender pacing, none or telegram")
 	fs.IntVar(&o.cpu, "cpu", 1, "core the bot is pinned to with taskset; -1 to leave it free")
