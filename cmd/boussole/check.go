@@ -22,7 +22,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	fset := flag.NewFlagSet("flows check", flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	lang := fset.String("lang", "fr", "language of the messages (fr, ar or en)")
-	if err := fset.Parse(args); err != nil {
+	if err := fset.Parse(flagsFirst(args)); err != nil {
 		return exitCode(2)
 	}
 	b, err := i18n.New()
@@ -149,3 +149,26 @@ func checkFS(fsys fs.FS, dir, prefix string) (flow.Problems, []coverageLine, map
 }
 
 func itoa(n int) string { return fmt.Sprint(n) }
+
+// flagsFirst moves flags before paths, so that `flows check flows/ --lang ar`
+// works as an admin would type it. Every flag of the command takes a value.
+func flagsFirst(args []string) []string {
+	var flags, paths []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			paths = append(paths, args[i+1:]...)
+			return append(append(flags, "--"), paths...)
+		case strings.HasPrefix(a, "-") && len(a) > 1:
+			flags = append(flags, a)
+			if !strings.Contains(a, "=") && i+1 < len(args) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+		default:
+			paths = append(paths, a)
+		}
+	}
+	return append(flags, paths...)
+}

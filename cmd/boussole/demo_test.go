@@ -44,11 +44,11 @@ func TestFlowsCheck(t *testing.T) {
 		t.Errorf("no translation coverage printed:\n%s", out.String())
 	}
 	out.Reset()
-	err := run(context.Background(), []string{"flows", "check", "--lang", "en", "../../internal/flow/testdata/broken/dangling_goto_option.yaml"}, nil, nil, &out, &errs)
+	err := run(context.Background(), []string{"flows", "check", "../../internal/flow/testdata/broken/dangling_goto_option.yaml", "--lang", "en"}, nil, nil, &out, &errs)
 	if code, ok := err.(exitCode); !ok || code != 1 {
 		t.Fatalf("a broken flow must exit 1, got %v", err)
 	}
-	if !strings.Contains(out.String(), "dangling_goto_option.yaml:") {
+	if !strings.Contains(out.String(), "dangling_goto_option.yaml:15:49: Step “ailleurs”") {
 		t.Errorf("errors are not located:\n%s", out.String())
 	}
 }
