@@ -23,6 +23,7 @@ type recorder struct {
 	calls    int
 	answered int
 	deleted  []int
+	typing   int
 	fail     error // returned by Send while set (a temporary failure)
 	nextID   int
 }
@@ -55,7 +56,12 @@ func (r *recorder) AnswerButton(context.Context, string) error {
 	return nil
 }
 
-func (r *recorder) Typing(context.Context, int64) error { return nil }
+func (r *recorder) Typing(context.Context, int64) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.typing++
+	return nil
+}
 
 func (r *recorder) last() conversation.Outgoing {
 	r.mu.Lock()
@@ -269,3 +275,28 @@ func (brokenStore) Ack(context.Context, int64, int64, []int, time.Time) error { 
 func (brokenStore) Journal(context.Context, int64, time.Time) ([]int, error)  { return nil, errDown }
 func (brokenStore) Forget(context.Context, int64) error                       { return errDown }
 func (brokenStore) Pending(context.Context, int) ([]int64, error)             { return nil, errDown }
+
+// slowStore answers like the real one, late.
+type slowStore struct {
+	conversation.Store
+	delay time.Duration
+}
+
+func (s slowStore) Load(ctx context.Context, chat int64) (conversation.Record, error) {
+	time.Sleep(s.delay)
+	return s.Store.Load(ctx, chat)
+}
+
+// A reply that takes time shows "typing…", once.
+func TestTypingWhenSlow(t *testing.T) {
+	fx := newFixture(t)
+	fx.handle(t, conversation.Update{Kind: conversation.KindText, Text: "/start", MsgID: 1, Lang: "fr"})
+	fx.svc.TypingAfter = 20 * time.Millisecond
+	fx.svc.Store = slowStore{Store: fx.store, delay: 100 * time.Millisecond}
+	fx.handle(t, conversation.Update{Kind: conversation.KindText, Text: "/aide", MsgID: 2})
+	fx.out.mu.Lock()
+	defer fx.out.mu.Unlock()
+	if fx.out.typing != 1 {
+		t.Errorf("typing shown %d times for a slow reply, want 1", fx.out.typing)
+	}
+}
