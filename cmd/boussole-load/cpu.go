@@ -11,8 +11,6 @@ import (
 // cpuTimes is a process's CPU time so far, all threads.
 type cpuTimes struct{ user, sys time.Duration }
 
-func (c cpuTimes) total() time.Duration { return c.user + c.sys }
-
 // clockTick is USER_HZ, 100 on every Linux /proc.
 const clockTick = time.Second / 100
 

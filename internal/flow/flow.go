@@ -13,7 +13,6 @@ const (
 	MaxValueLen     = 64
 	MaxInputRunes   = 64
 	MaxHistory      = 16
-	maxAutoHops     = 64
 )
 
 // Languages the product speaks. A flow declares a subset of them.

@@ -54,9 +54,7 @@ const (
 	CodeBadLink            Code = "bad_link"
 	CodeNoKeywords         Code = "no_keywords"
 	CodeUnverified         Code = "unverified_resource"
-	CodeStaleResource      Code = "stale_resource"
 	CodeIncompleteResource Code = "incomplete_resource"
-	CodeUnusedResource     Code = "unused_resource"
 )
 
 // Problem is one finding of the validator, located in a file.

@@ -2,7 +2,6 @@ package telegram
 
 import (
 	"context"
-	"fmt"
 	"runtime/debug"
 	"sync"
 )
@@ -72,7 +71,3 @@ func (d *dispatcher) safely(j job) {
 
 // wait blocks until every queued job has run.
 func (d *dispatcher) wait() { d.wg.Wait() }
-
-type panicError struct{ v any }
-
-func (p panicError) Error() string { return fmt.Sprintf("panic: %v", p.v) }
