@@ -11,7 +11,6 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -21,6 +20,7 @@ import (
 
 	"github.com/boussole/boussole/internal/app"
 	"github.com/boussole/boussole/internal/config"
+	"github.com/boussole/boussole/internal/redistest"
 	"github.com/boussole/boussole/internal/telegram"
 )
 
@@ -75,17 +75,17 @@ func serveBot(ctx context.Context, limitsName string) error {
 }
 
 // trips counts the bot's Redis round trips, for the control endpoint.
-var trips roundTrips
+var trips redistest.Counter
 
 // serveControl answers the driver on 127.0.0.1 and prints where, on stdout.
-func serveControl(trips *roundTrips) (func(), error) {
+func serveControl(trips *redistest.Counter) (func(), error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, _ *http.Request) {
-		_ = json.NewEncoder(w).Encode(botStats{RedisRoundTrips: trips.n.Load()})
+		_ = json.NewEncoder(w).Encode(botStats{RedisRoundTrips: trips.N()})
 	})
 	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("GET /debug/pprof/{name}", pprof.Index) // goroutine, heap… for a stuck run
@@ -98,26 +98,4 @@ func serveControl(trips *roundTrips) (func(), error) {
 // botStats is what the control endpoint reports.
 type botStats struct {
 	RedisRoundTrips int64 `json:"redis_round_trips"`
-}
-
-// roundTrips is a go-redis hook counting round trips: one per command sent
-// on its own, one per pipeline (the same rule as internal/redistest.Counter).
-type roundTrips struct{ n atomic.Int64 }
-
-var _ redis.Hook = (*roundTrips)(nil)
-
-func (r *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
-
-func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error {
-		r.n.Add(1)
-		return next(ctx, cmd)
-	}
-}
-
-func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		r.n.Add(1)
-		return next(ctx, cmds)
-	}
 }
