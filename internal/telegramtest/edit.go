@@ -42,15 +42,7 @@ func (s *Server) handleEditMessageText(r *request) *result {
 	if res != nil {
 		return res
 	}
-	text, mode := r.p.str("text"), r.p.str("parse_mode")
-	if res := checkText(text, mode); res != nil {
-		return res
-	}
-	entities, res := jsonParam(r.p, "entities", '[', "message entities")
-	if res != nil {
-		return res
-	}
-	lp, res := linkPreviewParam(r.p)
+	text, mode, entities, lp, res := textParams(r.p)
 	if res != nil {
 		return res
 	}

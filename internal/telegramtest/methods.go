@@ -161,6 +161,22 @@ func linkPreviewParam(p params) (json.RawMessage, *result) {
 	return lp, nil
 }
 
+// textParams reads and checks what sendMessage and editMessageText share:
+// the text, its parse mode and entities, and the link preview options.
+func textParams(p params) (text, mode string, entities, lp json.RawMessage, res *result) {
+	text, mode = p.str("text"), p.str("parse_mode")
+	if res := checkText(text, mode); res != nil {
+		return "", "", nil, nil, res
+	}
+	if entities, res = jsonParam(p, "entities", '[', "message entities"); res != nil {
+		return "", "", nil, nil, res
+	}
+	if lp, res = linkPreviewParam(p); res != nil {
+		return "", "", nil, nil, res
+	}
+	return text, mode, entities, lp, nil
+}
+
 func (s *Server) handleSendMessage(r *request) *result {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -168,15 +184,7 @@ func (s *Server) handleSendMessage(r *request) *result {
 	if res != nil {
 		return res
 	}
-	text, mode := r.p.str("text"), r.p.str("parse_mode")
-	if res := checkText(text, mode); res != nil {
-		return res
-	}
-	entities, res := jsonParam(r.p, "entities", '[', "message entities")
-	if res != nil {
-		return res
-	}
-	lp, res := linkPreviewParam(r.p)
+	text, mode, entities, lp, res := textParams(r.p)
 	if res != nil {
 		return res
 	}
