@@ -3,6 +3,8 @@ package conversation
 import (
 	"context"
 	"time"
+
+	"github.com/boussole/boussole/internal/flow"
 )
 
 // deleteBatch is the most message ids deleteMessages accepts at once.
@@ -29,13 +31,9 @@ func (s *Service) erase(ctx context.Context, u Update, now time.Time) error {
 
 // forget deletes everything the bot holds about the person, then says so in
 // one line that is not kept anywhere.
-func (s *Service) forget(ctx context.Context, u Update, durable func()) (Result, error) {
-	now := s.Now()
-	rec, err := s.Store.Load(ctx, u.Chat)
-	if err != nil {
-		return s.outage(ctx, u, err)
-	}
-	lang := rec.State.Lang
+// st is the state Handle has just loaded: only its language is used.
+func (s *Service) forget(ctx context.Context, u Update, st flow.State, now time.Time, durable func()) (Result, error) {
+	lang := st.Lang
 	if lang == "" {
 		lang = clientLang(u.Lang)
 	}

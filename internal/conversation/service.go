@@ -3,7 +3,6 @@ package conversation
 import (
 	"context"
 	"errors"
-	"sync"
 	"time"
 
 	"github.com/boussole/boussole/internal/flow"
@@ -24,20 +23,14 @@ type Service struct {
 	// TypingAfter: if no reply has gone out by then, show "typing…".
 	TypingAfter time.Duration
 
-	degradedMu sync.Mutex          // guards degraded and unacked
-	degraded   map[int64]time.Time // when each chat was last told about an outage
-	// unacked remembers outboxes this process sent but could not acknowledge
-	// (the store failed after the send), so they are not sent twice.
-	unacked map[int64]int64 // chat → revision
-	// unsent lists chats whose outbox could not be sent yet.
-	unsent map[int64]bool
+	mem memory // what this process remembers about chats between updates
 }
 
 // Result says what a step did, for the one log line per update. It never
 // holds anything the person wrote.
 type Result struct {
 	Node    string
-	Outcome string // "ok", "duplicate", "degraded", "erased", "forgotten", "blocked"
+	Outcome string // "ok", "duplicate", "degraded", "erased", "forgotten", "unsent", "blocked"
 }
 
 const maxConflicts = 4
@@ -71,7 +64,7 @@ func (s *Service) Handle(ctx context.Context, u Update, durable func()) (Result,
 			return Result{}, err
 		}
 		if d.action == actForget {
-			return s.forget(ctx, u, durable)
+			return s.forget(ctx, u, rec.State, now, durable)
 		}
 		if d.action == actErase {
 			if err := s.erase(ctx, u, now); err != nil {
@@ -109,7 +102,7 @@ func (s *Service) Handle(ctx context.Context, u Update, durable func()) (Result,
 			}
 			return Result{Node: d.state.Node, Outcome: outcome}, nil
 		}
-		s.recovered(u.Chat)
+		s.mem.recovered(u.Chat)
 		outcome := "ok"
 		if d.action == actErase {
 			outcome = "erased"
@@ -127,7 +120,7 @@ func (s *Service) flush(ctx context.Context, chat int64, rec Record) (Record, er
 	sent := make([]int, 0, len(rec.Outbox))
 	var blocked error
 	outbox := rec.Outbox
-	if s.wasSent(chat, rec.Rev) {
+	if s.mem.sentUnacked(chat, rec.Rev) {
 		outbox = nil // already delivered by this process: only the ack is missing
 	}
 	for _, m := range outbox {
@@ -141,41 +134,21 @@ func (s *Service) flush(ctx context.Context, chat int64, rec Record) (Record, er
 		case errors.Is(err, ErrRejected):
 			continue // never deliverable as it is: drop this message only
 		default:
-			s.markUnsent(chat, true)
+			s.mem.setUnsent(chat, true)
 			return rec, err
 		}
 		break
 	}
-	s.markUnsent(chat, false)
+	s.mem.setUnsent(chat, false)
 	if err := s.Store.Ack(ctx, chat, rec.Rev, sent, s.Now()); err != nil {
 		// The replies went out: remember it, so that only the ack is retried
 		// with the chat's next step (after a crash they may go out twice).
-		s.markSent(chat, rec.Rev, true)
+		s.mem.setUnacked(chat, rec.Rev, true)
 		return rec, nil
 	}
-	s.markSent(chat, rec.Rev, false)
+	s.mem.setUnacked(chat, rec.Rev, false)
 	rec.Outbox = nil
 	return rec, blocked
-}
-
-func (s *Service) wasSent(chat, rev int64) bool {
-	s.degradedMu.Lock()
-	defer s.degradedMu.Unlock()
-	r, ok := s.unacked[chat]
-	return ok && r == rev
-}
-
-func (s *Service) markSent(chat, rev int64, pending bool) {
-	s.degradedMu.Lock()
-	defer s.degradedMu.Unlock()
-	if !pending {
-		delete(s.unacked, chat)
-		return
-	}
-	if s.unacked == nil {
-		s.unacked = map[int64]int64{}
-	}
-	s.unacked[chat] = rev
 }
 
 // duplicate handles an update already applied: its replies were stored with
@@ -199,29 +172,11 @@ func (s *Service) answer(ctx context.Context, u Update) {
 // is not acknowledged so it is processed again once the store is back.
 func (s *Service) outage(ctx context.Context, u Update, cause error) (Result, error) {
 	s.answer(ctx, u)
-	now := s.Now()
-	s.degradedMu.Lock()
-	if s.degraded == nil {
-		s.degraded = map[int64]time.Time{}
-	}
-	last, told := s.degraded[u.Chat]
-	tell := !told || now.Sub(last) > degradedEvery
-	if tell {
-		s.degraded[u.Chat] = now
-	}
-	s.degradedMu.Unlock()
-	if tell {
+	if s.mem.tellOutage(u.Chat, s.Now()) {
 		lang := clientLang(u.Lang)
 		_, _ = s.Sender.Send(ctx, u.Chat, Reply{Text: s.Bundle.T(lang, "degraded", nil), Lang: lang})
 	}
 	return Result{Outcome: "degraded"}, &StoreError{Err: cause}
-}
-
-// recovered forgets that a chat was told about an outage.
-func (s *Service) recovered(chat int64) {
-	s.degradedMu.Lock()
-	delete(s.degraded, chat)
-	s.degradedMu.Unlock()
 }
 
 // Resume sends what a crash left in a chat's outbox.
@@ -234,27 +189,6 @@ func (s *Service) Resume(ctx context.Context, chat int64) error {
 	return err
 }
 
-func (s *Service) markUnsent(chat int64, pending bool) {
-	s.degradedMu.Lock()
-	defer s.degradedMu.Unlock()
-	if !pending {
-		delete(s.unsent, chat)
-		return
-	}
-	if s.unsent == nil {
-		s.unsent = map[int64]bool{}
-	}
-	s.unsent[chat] = true
-}
-
 // Unsent lists the chats whose replies are stored but could not be sent yet;
 // the runtime calls Resume for each, in the chat's order.
-func (s *Service) Unsent() []int64 {
-	s.degradedMu.Lock()
-	defer s.degradedMu.Unlock()
-	out := make([]int64, 0, len(s.unsent))
-	for c := range s.unsent {
-		out = append(out, c)
-	}
-	return out
-}
+func (s *Service) Unsent() []int64 { return s.mem.unsentChats() }
