@@ -6,6 +6,7 @@ import (
 
 	"github.com/boussole/boussole/internal/console"
 	"github.com/boussole/boussole/internal/i18n"
+	"github.com/boussole/boussole/internal/redisstore"
 )
 
 func runChat(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -24,6 +25,14 @@ func runChat(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return console.Run(console.Options{Flow: f, Bundle: b, Lang: *lang, In: stdin, Out: stdout,
+	// The same store code as the bot, on an in-process server: the preview
+	// goes through exactly what a Telegram user's message goes through.
+	rdb, stop, err := redisstore.Embedded()
+	if err != nil {
+		return err
+	}
+	defer stop()
+	store := redisstore.New(rdb, redisstore.Options{})
+	return console.Run(console.Options{Flow: f, Bundle: b, Store: store, Lang: *lang, In: stdin, Out: stdout,
 		Echo: !isTerminal(stdin)})
 }

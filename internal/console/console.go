@@ -1,11 +1,11 @@
 // Package console is the terminal front end of Boussole: a conversation with
-// a flow through the same engine and the same rendering as Telegram, for
-// admins to preview a flow and for scripted tests.
+// a flow through the same conversation service, store and rendering as
+// Telegram, for admins to preview a flow and for scripted tests.
 package console
 
 import (
 	"bufio"
-	"encoding/json"
+	"context"
 	"fmt"
 	"io"
 	"strconv"
@@ -17,34 +17,46 @@ import (
 	"github.com/boussole/boussole/internal/i18n"
 )
 
+// chat is the one chat the console plays.
+const chat = 1
+
 // Options configure a console session.
 type Options struct {
 	Flow   *flow.Flow
 	Bundle *i18n.Bundle
-	Lang   string    // the person's client language, as Telegram would report it
-	In     io.Reader // one line per action
+	Store  conversation.Store // where the state lives, serialised, between lines
+	Lang   string             // the person's client language, as Telegram would report it
+	In     io.Reader          // one line per action
 	Out    io.Writer
 	Echo   bool             // print each input line, for piped (scripted) sessions
 	Now    func() time.Time // the clock given to the engine
 }
 
-// session is one conversation: the state is kept serialised, as a store
-// would keep it, and decoded again for every step.
-type session struct {
-	Options
-	state    []byte
-	buttons  []flow.Button // the buttons of the last reply, as numbered on screen
+// Session is one conversation in the terminal.
+type Session struct {
+	opt      Options
+	svc      *conversation.Service
+	screen   screen
+	update   int64
+	buttons  []flow.Button // the buttons on screen, as numbered (or lettered)
 	lettered bool          // buttons are a, b… because digits are answers here
-	forget   bool          // waiting for the confirmation of /oubli
+}
+
+// NewSession prepares a conversation; nothing is shown before Start.
+func NewSession(opt Options) *Session {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	s := &Session{opt: opt}
+	s.svc = &conversation.Service{Flow: func() *flow.Flow { return opt.Flow }, Bundle: opt.Bundle,
+		Store: opt.Store, Sender: &s.screen, Now: opt.Now, Retention: 24 * time.Hour}
+	return s
 }
 
 // Run holds the conversation until the input ends or the person types /quit.
 func Run(opt Options) error {
-	if opt.Now == nil {
-		opt.Now = time.Now
-	}
-	s := &session{Options: opt}
-	if err := s.step(flow.Input{Kind: flow.InStart, Lang: opt.Lang}); err != nil {
+	s := NewSession(opt)
+	if err := s.Do("/start"); err != nil {
 		return err
 	}
 	sc := bufio.NewScanner(opt.In)
@@ -54,175 +66,98 @@ func Run(opt Options) error {
 		if line == "" {
 			continue
 		}
-		if s.Echo {
-			fmt.Fprintf(s.Out, "» %s\n", line)
+		if opt.Echo {
+			fmt.Fprintf(opt.Out, "» %s\n", line)
 		}
 		if line == "/quit" || line == "/q" {
 			return nil
 		}
-		if err := s.handle(line); err != nil {
+		if err := s.Do(line); err != nil {
 			return err
 		}
 	}
 	return sc.Err()
 }
 
-func (s *session) load() (flow.State, error) {
-	var st flow.State
-	if len(s.state) == 0 {
-		return st, nil
-	}
-	err := json.Unmarshal(s.state, &st)
-	return st, err
-}
-
-func (s *session) lang() string {
-	st, _ := s.load()
-	if s.Flow.HasLanguage(st.Lang) {
-		return st.Lang
-	}
-	if s.Flow.HasLanguage(s.Lang) {
-		return s.Lang
-	}
-	return s.Flow.Languages[0]
-}
-
-// handle maps a typed line to what a Telegram user would do: a command, a
-// button (by its number), or free text.
-func (s *session) handle(line string) error {
+// Do plays one typed line as a Telegram user would act: a button (by its
+// number, letter or label) or a message, commands included.
+func (s *Session) Do(line string) error {
+	s.update++
+	u := conversation.Update{ID: s.update, Chat: chat, Lang: s.opt.Lang}
 	if b, ok := s.button(line); ok {
-		return s.press(b.Data)
-	}
-	cmd, arg, _ := strings.Cut(line, " ")
-	switch cmd {
-	case "/start":
-		return s.step(flow.Input{Kind: flow.InStart, Lang: s.Lang})
-	case "/retour":
-		return s.step(flow.Input{Kind: flow.InBack})
-	case "/recommencer":
-		return s.step(flow.Input{Kind: flow.InRestart})
-	case "/urgence":
-		return s.step(flow.Input{Kind: flow.InEmergency})
-	case "/langue":
-		if arg != "" {
-			return s.step(flow.Input{Kind: flow.InLanguage, Lang: arg})
-		}
-		var bs []flow.Button
-		for _, l := range s.Flow.Languages {
-			bs = append(bs, flow.Button{Label: s.Bundle.T(l, "lang_name", nil), Data: flow.ButtonLanguage(l)})
-		}
-		s.print(conversation.Reply{Text: s.Bundle.T(s.lang(), "language_choose", nil), Buttons: [][]flow.Button{bs}})
-		return nil
-	case "/aide":
-		s.print(conversation.Reply{Text: s.Bundle.T(s.lang(), "help", nil)})
-		return nil
-	case "/effacer":
-		lang := s.lang()
-		s.state = nil
-		s.print(conversation.Reply{Text: s.Bundle.T(lang, "erased", nil)})
-		return nil
-	case "/oubli":
-		lang := s.lang()
-		s.forget = true
-		s.print(conversation.Reply{Text: s.Bundle.T(lang, "forget_confirm", nil), Buttons: [][]flow.Button{{
-			{Label: s.Bundle.T(lang, "button_forget_yes", nil), Data: "forget:yes"},
-			{Label: s.Bundle.T(lang, "button_forget_no", nil), Data: "forget:no"},
-		}}})
-		return nil
-	}
-	return s.step(flow.Input{Kind: flow.InText, Text: line})
-}
-
-// button finds the on-screen button a line designates.
-func (s *session) button(line string) (flow.Button, bool) {
-	for _, b := range s.buttons {
-		if b.Label == line {
-			return b, true
-		}
-	}
-	var i int
-	if s.lettered {
-		if len(line) != 1 || line[0] < 'a' || line[0] > 'z' {
-			return flow.Button{}, false
-		}
-		i = int(line[0]-'a') + 1
+		u.Kind, u.Data = conversation.KindButton, b.Data
 	} else {
-		n, err := strconv.Atoi(line)
-		if err != nil {
-			return flow.Button{}, false
-		}
-		i = n
+		u.Kind, u.Text, u.MsgID = conversation.KindText, line, int(s.update)
 	}
-	if i < 1 || i > len(s.buttons) {
-		return flow.Button{}, false
+	if _, err := s.svc.Handle(context.Background(), u, func() {}); err != nil {
+		return err
 	}
-	return s.buttons[i-1], true
+	return s.show()
 }
 
-func (s *session) press(data string) error {
-	if data == "forget:yes" || data == "forget:no" {
-		lang := s.lang()
-		if !s.forget {
-			return s.step(flow.Input{Kind: flow.InButton, Data: data})
-		}
-		s.forget = false
-		if data == "forget:no" {
-			s.print(conversation.Reply{Text: s.Bundle.T(lang, "forget_cancelled", nil)})
-			return nil
-		}
-		s.state = nil
-		s.print(conversation.Reply{Text: s.Bundle.T(lang, "forgotten", nil)})
-		return nil
-	}
-	return s.step(flow.ButtonInput(data))
+// Press taps a button by its callback data (for tests that walk a flow).
+func (s *Session) Press(data string) error {
+	return s.Do(s.keyOf(data))
 }
 
-// step runs the engine on the stored state and stores the result.
-func (s *session) step(in flow.Input) error {
-	st, err := s.load()
-	if err != nil {
-		return fmt.Errorf("decode state: %w", err)
-	}
-	next, outs, err := flow.Step(s.Flow, st, in, s.Now())
+// Buttons are the buttons on screen now.
+func (s *Session) Buttons() []flow.Button { return s.buttons }
+
+// State is where the person is, as stored.
+func (s *Session) State() (flow.State, error) {
+	rec, err := s.opt.Store.Load(context.Background(), chat)
+	return rec.State, err
+}
+
+// show prints what the bot sent during the last action. Buttons are numbered,
+// or lettered where digits are answers (an input node).
+func (s *Session) show() error {
+	st, err := s.State()
 	if err != nil {
 		return err
 	}
-	if s.state, err = json.Marshal(next); err != nil {
-		return fmt.Errorf("encode state: %w", err)
-	}
-	n := s.Flow.Nodes[next.Node]
-	s.lettered = n != nil && n.Kind == flow.KindInput && next.Mode == flow.ModeFlow
-	for _, r := range conversation.Render(s.Flow, s.Bundle, next.Lang, outs) {
-		s.print(r)
-	}
-	for _, o := range outs {
-		switch o.Kind {
-		case flow.OutHandoff:
-			fmt.Fprintf(s.Out, "   %s\n", s.Bundle.T(next.Lang, "console_handoff", nil))
-		case flow.OutRelay:
-			fmt.Fprintf(s.Out, "   %s\n", s.Bundle.T(next.Lang, "console_relayed", nil))
+	n := s.opt.Flow.Nodes[st.Node]
+	lettered := n != nil && n.Kind == flow.KindInput
+	for _, r := range s.screen.take() {
+		fmt.Fprintln(s.opt.Out, "── Boussole ──")
+		fmt.Fprintln(s.opt.Out, r.Text)
+		s.buttons = s.buttons[:0]
+		for _, row := range r.Buttons {
+			var cells []string
+			for _, b := range row {
+				s.buttons = append(s.buttons, b)
+				cells = append(cells, "["+key(len(s.buttons), lettered)+"] "+b.Label)
+			}
+			fmt.Fprintln(s.opt.Out, "   "+strings.Join(cells, "   "))
 		}
+		fmt.Fprintln(s.opt.Out)
 	}
+	s.lettered = lettered
 	return nil
 }
 
-// print shows a reply as the person would read it, buttons numbered (or
-// lettered where digits are answers).
-func (s *session) print(r conversation.Reply) {
-	fmt.Fprintln(s.Out, "── Boussole ──")
-	fmt.Fprintln(s.Out, r.Text)
-	s.buttons = s.buttons[:0]
-	for _, row := range r.Buttons {
-		var cells []string
-		for _, b := range row {
-			s.buttons = append(s.buttons, b)
-			key := strconv.Itoa(len(s.buttons))
-			if s.lettered {
-				key = string(rune('a' + len(s.buttons) - 1))
-			}
-			cells = append(cells, "["+key+"] "+b.Label)
-		}
-		fmt.Fprintln(s.Out, "   "+strings.Join(cells, "   "))
+func key(i int, lettered bool) string {
+	if lettered {
+		return string(rune('a' + i - 1))
 	}
-	fmt.Fprintln(s.Out)
+	return strconv.Itoa(i)
+}
+
+// button finds the on-screen button a line designates.
+func (s *Session) button(line string) (flow.Button, bool) {
+	for i, b := range s.buttons {
+		if b.Label == line || key(i+1, s.lettered) == line {
+			return b, true
+		}
+	}
+	return flow.Button{}, false
+}
+
+func (s *Session) keyOf(data string) string {
+	for i, b := range s.buttons {
+		if b.Data == data {
+			return key(i+1, s.lettered)
+		}
+	}
+	return data
 }

@@ -2,6 +2,7 @@ package console
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -12,6 +13,8 @@ import (
 	"github.com/boussole/boussole/flows"
 	"github.com/boussole/boussole/internal/flow"
 	"github.com/boussole/boussole/internal/i18n"
+	"github.com/boussole/boussole/internal/redisstore"
+	"github.com/boussole/boussole/internal/redistest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata/golden")
@@ -56,7 +59,8 @@ func TestGoldenTranscripts(t *testing.T) {
 				lines = append(lines, l)
 			}
 			var out bytes.Buffer
-			err = Run(Options{Flow: f, Bundle: b, Lang: lang, In: strings.NewReader(strings.Join(lines, "\n")),
+			store := redisstore.New(redistest.New(t, redisDB), redisstore.Options{})
+			err = Run(Options{Flow: f, Bundle: b, Store: store, Lang: lang, In: strings.NewReader(strings.Join(lines, "\n")),
 				Out: &out, Echo: true, Now: func() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) }})
 			if err != nil {
 				t.Fatal(err)
@@ -80,54 +84,51 @@ func TestGoldenTranscripts(t *testing.T) {
 }
 
 // TestEveryPathCanBeWalked presses every button of every step reachable from
-// the start, in French and in Arabic, through the console's own session, and
-// checks that every node of the flow was shown and that no step shows an
-// empty message or an untranslated id.
+// the start, in French and in Arabic, through a console session, and checks
+// that every node of the flow was shown and that no step shows an untranslated
+// id.
 func TestEveryPathCanBeWalked(t *testing.T) {
 	f, b := orientation(t)
+	rdb := redistest.New(t, redisDB)
+	store := redisstore.New(rdb, redisstore.Options{})
 	for _, lang := range f.Languages {
 		t.Run(lang, func(t *testing.T) {
 			seen := map[string]bool{}
-			type path []string // button data pressed from the start
-			queue := []path{nil}
-			visitedState := map[string]bool{}
+			queue := [][]string{nil} // button data pressed from the start
 			for len(queue) > 0 {
-				p := queue[0]
+				path := queue[0]
 				queue = queue[1:]
-				var out bytes.Buffer
-				s := &session{Options: Options{Flow: f, Bundle: b, Lang: lang, Out: &out, Now: time.Now}}
-				if err := s.step(flow.Input{Kind: flow.InStart, Lang: lang}); err != nil {
+				if err := rdb.FlushDB(context.Background()).Err(); err != nil {
 					t.Fatal(err)
 				}
-				for _, data := range p {
-					if err := s.press(data); err != nil {
+				var out bytes.Buffer
+				s := NewSession(Options{Flow: f, Bundle: b, Store: store, Lang: lang, Out: &out})
+				if err := s.Do("/start"); err != nil {
+					t.Fatal(err)
+				}
+				for _, data := range path {
+					if err := s.Press(data); err != nil {
 						t.Fatal(err)
 					}
 				}
-				st, _ := s.load()
+				st, err := s.State()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if seen[st.Node] {
+					continue
+				}
 				seen[st.Node] = true
-				key := st.Node + "|" + strings.Join(st.History, ",")
-				if visitedState[st.Node] {
-					continue
+				if text := out.String(); strings.Contains(text, "notice_") || strings.Contains(text, "<no value>") {
+					t.Errorf("untranslated text after %v:\n%s", path, text)
 				}
-				visitedState[st.Node] = true
-				_ = key
-				text := out.String()
-				if strings.Contains(text, "notice_") || strings.Contains(text, "<no value>") {
-					t.Errorf("untranslated text after %v:\n%s", p, text)
-				}
-				if st.Mode != flow.ModeFlow {
-					continue
-				}
-				for _, btn := range s.buttons {
-					if strings.HasPrefix(btn.Data, "g:lang:") {
-						continue
+				for _, btn := range s.Buttons() {
+					if !strings.HasPrefix(btn.Data, "g:lang:") {
+						queue = append(queue, append(append([]string{}, path...), btn.Data))
 					}
-					queue = append(queue, append(append(path{}, p...), btn.Data))
 				}
 			}
-			// Input nodes are left by their skip button; the emergency node
-			// is reached by a keyword as well as by buttons.
+			// Routes and messages that do not wait are never "where" a person is.
 			for id, n := range f.Nodes {
 				if n.Kind == flow.KindRoute || n.Kind == flow.KindMessage && len(n.Options) == 0 {
 					continue
@@ -139,3 +140,6 @@ func TestEveryPathCanBeWalked(t *testing.T) {
 		})
 	}
 }
+
+// redisDB is this package's database on the shared test Redis.
+const redisDB = 3

@@ -73,16 +73,25 @@ func (s *Service) decide(_ context.Context, st flow.State, u Update, now time.Ti
 	if err != nil {
 		return decision{}, err
 	}
-	replies := Render(f, s.Bundle, next.Lang, outs)
 	for _, o := range outs {
 		if o.Kind == flow.OutHandoff {
-			// The volunteer desk is not connected yet: say so honestly,
-			// give the numbers that answer now, and stay in the tree.
-			next.Mode = flow.ModeFlow
-			replies = s.noDesk(f, next)
+			return s.noDesk(f, st, now), nil
 		}
 	}
-	return decision{state: next, replies: replies}, nil
+	return decision{state: next, replies: Render(f, s.Bundle, next.Lang, outs)}, nil
+}
+
+// noDesk answers a request for a volunteer while the volunteer desk is not
+// connected: it says so honestly, gives the numbers that answer now, and
+// takes the person back to the step before the offer (which promised a
+// person), with its buttons.
+func (s *Service) noDesk(f *flow.Flow, st flow.State, now time.Time) decision {
+	if len(st.History) > 0 {
+		if back, _, err := flow.Step(f, st, flow.Input{Kind: flow.InBack}, now); err == nil {
+			st = back
+		}
+	}
+	return s.also(f, st, st.Lang, s.Bundle.T(st.Lang, "handoff_unavailable", nil))
 }
 
 // also answers with text and shows the current step again below it, so the
@@ -93,15 +102,6 @@ func (s *Service) also(f *flow.Flow, st flow.State, lang, text string) decision 
 		return decision{state: st, replies: Render(f, s.Bundle, lang, []flow.Output{cur})}
 	}
 	return decision{state: st, replies: []Reply{{Text: text, Lang: lang}}}
-}
-
-func (s *Service) noDesk(f *flow.Flow, st flow.State) []Reply {
-	text := s.Bundle.T(st.Lang, "handoff_unavailable", nil)
-	if cur, ok := flow.Current(f, st); ok {
-		cur.Text = text + "\n\n" + cur.Text
-		return Render(f, s.Bundle, st.Lang, []flow.Output{cur})
-	}
-	return []Reply{{Text: text, Lang: st.Lang}}
 }
 
 func (s *Service) chooseLanguage(f *flow.Flow, st flow.State, lang string) decision {

@@ -222,7 +222,7 @@ func TestEraseDeletesJournalAndState(t *testing.T) {
 	}
 }
 
-func TestHandoffWithoutDeskSaysSoAndStaysInTree(t *testing.T) {
+func TestHandoffWithoutDeskSaysSoAndGoesBack(t *testing.T) {
 	fx := newFixture(t)
 	fx.handle(t, conversation.Update{Kind: conversation.KindText, Text: "/start", MsgID: 1, Lang: "fr"})
 	fx.tap(t, "Oui")
@@ -230,11 +230,12 @@ func TestHandoffWithoutDeskSaysSoAndStaysInTree(t *testing.T) {
 	fx.tap(t, "Je veux parler à quelqu'un")
 	res := fx.tap(t, "Oui, parler à quelqu'un")
 	text := fx.out.last().Text
-	if !strings.Contains(text, "116") || strings.Contains(text, "Votre demande est envoyée") {
+	if !strings.Contains(text, "116") || strings.Contains(text, "Votre demande est envoyée") ||
+		strings.Contains(text, "peut vous écouter ici") {
 		t.Errorf("without a volunteer desk the bot must not promise an answer: %q", text)
 	}
-	if res.Node != "benevole" || len(fx.out.last().Buttons) == 0 {
-		t.Errorf("the person should stay at the step with its buttons: %q", res.Node)
+	if res.Node != "besoin" || len(fx.out.last().Buttons) == 0 {
+		t.Errorf("the person should be back at the step before the offer, with its buttons: %q", res.Node)
 	}
 }
 

@@ -34,7 +34,7 @@ var pluralForms = map[string][]string{
 var uiOnly = []string{
 	"notice_", "button_", "cmd_", "lang_name", "language_choose", "help",
 	"non_text", "erased", "forget_", "forgotten", "degraded",
-	"console_", "handoff_",
+	"handoff_",
 }
 
 func isUIOnly(id string) bool {
