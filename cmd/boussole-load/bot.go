@@ -16,12 +16,10 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
-	"golang.org/x/time/rate"
 
 	"github.com/boussole/boussole/internal/app"
 	"github.com/boussole/boussole/internal/config"
 	"github.com/boussole/boussole/internal/redistest"
-	"github.com/boussole/boussole/internal/telegram"
 )
 
 // runBotRole is `boussole-load bot`: the bot run by internal/app exactly as
@@ -59,9 +57,7 @@ func serveBot(ctx context.Context, limitsName string) error {
 	switch limitsName {
 	case "telegram":
 	case "none":
-		limits := telegram.DefaultLimits
-		limits.Global, limits.PerChat = rate.Inf, rate.Inf
-		opts.Limits = &limits
+		opts.Unlimited = true
 	default:
 		return fmt.Errorf("-limits %q: choose none or telegram", limitsName)
 	}

@@ -7,6 +7,7 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -22,6 +23,7 @@ import (
 	"github.com/boussole/boussole/flows"
 	"github.com/boussole/boussole/internal/config"
 	"github.com/boussole/boussole/internal/conversation"
+	"github.com/boussole/boussole/internal/delivery"
 	"github.com/boussole/boussole/internal/flow"
 	"github.com/boussole/boussole/internal/i18n"
 	"github.com/boussole/boussole/internal/redisstore"
@@ -30,9 +32,9 @@ import (
 
 // Options adjust a run beyond the configuration; the zero value is production.
 type Options struct {
-	// Limits replaces Telegram's sending limits (a load run against a fake
-	// Bot API lifts them; never do so against Telegram).
-	Limits *telegram.Limits
+	// Unlimited lifts Telegram's sending limits (a load run against a fake
+	// Bot API; never against Telegram).
+	Unlimited bool
 	// RedisHooks observe the Redis client (the load tool counts round trips).
 	RedisHooks []redis.Hook
 }
@@ -46,7 +48,10 @@ func TuneGC(getenv func(string) string) {
 	}
 }
 
-// Serve runs the bot until ctx is done.
+// Serve runs the bot until ctx is done. It starts receiving first, then the
+// delivery engine (which also takes over outboxes a crash left), and stops
+// in reverse: receiving ends and the steps in flight finish, then the sends
+// in flight finish and the sending leases are handed back, then Redis closes.
 func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Options) error {
 	bundle, err := i18n.New()
 	if err != nil {
@@ -65,7 +70,8 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 	for _, h := range opts.RedisHooks {
 		rdb.AddHook(h)
 	}
-	store := redisstore.New(rdb, redisstore.Options{CacheSize: 50000})
+	dcfg := deliveryConfig(cfg, opts)
+	store := redisstore.New(rdb, redisstore.Options{CacheSize: 50000, LeaseTTL: dcfg.LeaseTTL})
 	if err := store.Preload(ctx); err != nil {
 		// Redis may come back: the bot answers from memory meanwhile.
 		log.Warn().Str("error", "store unavailable").Msg("Redis is not answering at start; the bot answers with the emergency numbers until it does")
@@ -77,28 +83,86 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 		_, _ = rand.Read(logKey)
 	}
 	client := telegram.NewClient(cfg.TelegramAPIURL, cfg.TelegramToken, nil)
-	limits := telegram.DefaultLimits
-	if opts.Limits != nil {
-		limits = *opts.Limits
-	}
-	sender := telegram.NewSender(client, limits, cfg.ProtectContent)
+	sender := telegram.NewSender(client, cfg.ProtectContent)
+	var bot *telegram.Bot
+	pseudo := func(chat int64) string { return bot.Pseudonym(chat) }
+	engine := delivery.New(dcfg, store, sender, globalLimiter(rdb, cfg, opts), log, pseudo)
 	svc := &conversation.Service{
-		Flow: func() *flow.Flow { return f }, Bundle: bundle, Store: store, Sender: sender,
-		Now: time.Now, Retention: cfg.Retention, TypingAfter: 700 * time.Millisecond,
+		Flow: func() *flow.Flow { return f }, Bundle: bundle, Store: store, Outbox: engine, Channel: sender,
+		Owner: dcfg.Owner, Now: time.Now, Retention: cfg.Retention, GlobalRate: cfg.SendRateGlobal,
 	}
-	bot := telegram.NewBot(client, sender, svc, log, logKey)
-	if err := bot.SetCommands(ctx, bundle); err != nil {
-		log.Warn().Str("error", errClass(err)).Msg("could not publish the command menu")
-	}
-	resumePending(ctx, store, svc, log)
+	svc.Start()
+	bot = telegram.NewBot(client, svc, log, logKey)
+	setCommands(ctx, bot, bundle, log)
 
-	go bot.RetryUnsent(ctx, 15*time.Second)
 	log.Info().Str("mode", cfg.Mode).Str("flow", f.ID).Str("version", f.Version).Msg("boussole started")
 	defer log.Info().Msg("boussole stopped")
-	if cfg.Mode == "webhook" {
-		return serveWebhook(ctx, cfg, bot, log)
+
+	sendCtx, stopSending := context.WithCancel(context.Background())
+	defer stopSending()
+	sent := make(chan struct{})
+	receiving := make(chan error, 1)
+	go func() {
+		if cfg.Mode == "webhook" {
+			receiving <- serveWebhook(ctx, cfg, bot, log)
+		} else {
+			receiving <- bot.Poll(ctx, cfg.PollTimeout)
+		}
+	}()
+	go func() { engine.Run(sendCtx, 20*time.Second); close(sent) }()
+	err = <-receiving // returns once receiving stopped and the steps in flight are done
+	stopSending()
+	<-sent
+	return err
+}
+
+// deliveryConfig turns the settings into the delivery engine's.
+func deliveryConfig(cfg config.Config, opts Options) delivery.Config {
+	d := delivery.DefaultConfig
+	owner := make([]byte, 8)
+	_, _ = rand.Read(owner)
+	d.Owner = hex.EncodeToString(owner)
+	d.Chat.Interval = perMessage(cfg.SendRateChat)
+	d.Group.Interval = perMessage(cfg.SendRateGroup)
+	// Long polling allows one receiver per token, so a restarted poller is
+	// the only replica: it takes the dead process's leases at once.
+	d.StealAtStart = cfg.Mode == "polling"
+	if opts.Unlimited {
+		d.Chat = delivery.Pace{Interval: time.Microsecond, Burst: 1 << 20}
+		d.Group = d.Chat
+		d.Parallel = 256
 	}
-	return bot.Poll(ctx, cfg.PollTimeout)
+	return d
+}
+
+func perMessage(rate float64) time.Duration {
+	if rate <= 0 {
+		return time.Second
+	}
+	return time.Duration(float64(time.Second) / rate)
+}
+
+// unlimited lets every message go.
+type unlimited struct{}
+
+func (unlimited) Take(context.Context) (time.Duration, error) { return 0, nil }
+
+func globalLimiter(rdb redis.UniversalClient, cfg config.Config, opts Options) delivery.Limiter {
+	if opts.Unlimited {
+		return unlimited{}
+	}
+	// A burst of a fifth of a second's budget: Telegram counts over short
+	// windows, and a full second's burst at once draws 429s.
+	return redisstore.NewLimiter(rdb, "bsl", cfg.SendRateGlobal, max(1, int(cfg.SendRateGlobal/5)))
+}
+
+// setCommands publishes the command menu, without holding the start for long.
+func setCommands(ctx context.Context, bot *telegram.Bot, bundle *i18n.Bundle, log zerolog.Logger) {
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := bot.SetCommands(cctx, bundle); err != nil {
+		log.Warn().Str("error", errClass(err)).Msg("could not publish the command menu")
+	}
 }
 
 func loadServeFlow(dir string) (*flow.Flow, error) {
@@ -150,20 +214,6 @@ func openRedis(url string, log zerolog.Logger) (*redis.Client, func(), error) {
 	return c, func() { _ = c.Close() }, nil
 }
 
-// resumePending sends what a previous run stored but did not send.
-func resumePending(ctx context.Context, store *redisstore.Store, svc *conversation.Service, log zerolog.Logger) {
-	chats, err := store.Pending(ctx, 10000)
-	if err != nil {
-		return
-	}
-	for _, chat := range chats {
-		_ = svc.Resume(ctx, chat)
-	}
-	if len(chats) > 0 {
-		log.Info().Int("chats", len(chats)).Msg("re-sent replies left unsent by the previous run")
-	}
-}
-
 func serveWebhook(ctx context.Context, cfg config.Config, bot *telegram.Bot, log zerolog.Logger) error {
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
@@ -174,9 +224,9 @@ func serveWebhook(ctx context.Context, cfg config.Config, bot *telegram.Bot, log
 		path = u.Path
 	}
 	mux := http.NewServeMux()
-	mux.Handle("POST "+path, bot.Webhook(cfg.WebhookSecret, 50*time.Second))
+	mux.Handle(path, bot.Webhook(cfg.WebhookSecret, 20*time.Second))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := telegram.NewServer(mux)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if err := bot.SetWebhook(ctx, cfg.WebhookURL, cfg.WebhookSecret); err != nil {

@@ -6,7 +6,9 @@ package config
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -26,6 +28,9 @@ type Config struct {
 	LogKey         string        // LOG_KEY: key of the chat pseudonyms in logs
 	ProtectContent bool          // PROTECT_CONTENT
 	PollTimeout    time.Duration // POLL_TIMEOUT
+	SendRateGlobal float64       // SEND_RATE_GLOBAL, messages a second, shared by all replicas
+	SendRateChat   float64       // SEND_RATE_CHAT, messages a second to one private chat
+	SendRateGroup  float64       // SEND_RATE_GROUP, messages a second to one group
 }
 
 // Var documents one environment variable, for the README and --help.
@@ -48,6 +53,9 @@ var Vars = []Var{
 	{"LOG_KEY", "", "key of the chat pseudonyms in logs; empty: a random key per start"},
 	{"PROTECT_CONTENT", "true", "forbid forwarding and saving the bot's messages"},
 	{"POLL_TIMEOUT", "25s", "long-polling timeout"},
+	{"SEND_RATE_GLOBAL", "30/s", "messages a second across all chats, shared by every replica through Redis (raise it only for a local Bot API server or paid broadcasts)"},
+	{"SEND_RATE_CHAT", "1/s", "messages to one private chat (after a burst of 3)"},
+	{"SEND_RATE_GROUP", "20/min", "messages to one group, such as the volunteers' group"},
 }
 
 // Load reads the configuration through getenv (os.Getenv, or a map in tests)
@@ -86,6 +94,16 @@ func Load(getenv func(string) string) (Config, error) {
 		LogKey:         get("LOG_KEY"),
 		PollTimeout:    dur("POLL_TIMEOUT"),
 	}
+	rateOf := func(name string) float64 {
+		r, ok := parseRate(get(name))
+		if !ok {
+			errs = append(errs, fmt.Errorf("%s=%q is not a rate like 30/s, 20/min or 0.5", name, get(name)))
+		}
+		return r
+	}
+	c.SendRateGlobal = rateOf("SEND_RATE_GLOBAL")
+	c.SendRateChat = rateOf("SEND_RATE_CHAT")
+	c.SendRateGroup = rateOf("SEND_RATE_GROUP")
 	switch strings.ToLower(get("PROTECT_CONTENT")) {
 	case "true", "1", "yes":
 		c.ProtectContent = true
@@ -137,6 +155,24 @@ func (c Config) Validate() error {
 		add("LOG_LEVEL=%q: choose debug, info, warn or error", c.LogLevel)
 	}
 	return errors.Join(errs...)
+}
+
+// parseRate reads "30", "30/s", "20/min" or "600/h" as messages a second.
+func parseRate(s string) (float64, bool) {
+	num, unit, _ := strings.Cut(strings.ToLower(strings.ReplaceAll(s, " ", "")), "/")
+	n, err := strconv.ParseFloat(num, 64)
+	if err != nil || n <= 0 || math.IsInf(n, 0) || math.IsNaN(n) {
+		return 0, false
+	}
+	switch unit {
+	case "", "s", "sec", "second":
+		return n, true
+	case "m", "min", "minute":
+		return n / 60, true
+	case "h", "hour":
+		return n / 3600, true
+	}
+	return 0, false
 }
 
 func validSecret(s string) bool {

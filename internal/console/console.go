@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/boussole/boussole/internal/conversation"
+	"github.com/boussole/boussole/internal/delivery"
 	"github.com/boussole/boussole/internal/flow"
 	"github.com/boussole/boussole/internal/i18n"
 )
@@ -24,13 +25,23 @@ const chat = 1
 type Options struct {
 	Flow   *flow.Flow
 	Bundle *i18n.Bundle
-	Store  conversation.Store // where the state lives, serialised, between lines
-	Lang   string             // the person's client language, as Telegram would report it
-	In     io.Reader          // one line per action
+	Store  Store     // where the state and the outbox live, serialised, between lines
+	Lang   string    // the person's client language, as Telegram would report it
+	In     io.Reader // one line per action
 	Out    io.Writer
 	Echo   bool             // print each input line, for piped (scripted) sessions
 	Now    func() time.Time // the clock given to the engine
 }
+
+// Store is what the console needs of a store: the conversation and its
+// outbox (the Redis store, on an embedded server for a preview).
+type Store interface {
+	conversation.Store
+	delivery.Queue
+}
+
+// owner is the console's lease token on its outbox.
+const owner = "console"
 
 // Session is one conversation in the terminal.
 type Session struct {
@@ -49,7 +60,7 @@ func NewSession(opt Options) *Session {
 	}
 	s := &Session{opt: opt}
 	s.svc = &conversation.Service{Flow: func() *flow.Flow { return opt.Flow }, Bundle: opt.Bundle,
-		Store: opt.Store, Sender: &s.screen, Now: opt.Now, Retention: 24 * time.Hour}
+		Store: opt.Store, Outbox: &s.screen, Channel: &s.screen, Owner: owner, Now: opt.Now, Retention: 24 * time.Hour}
 	return s
 }
 
@@ -89,7 +100,13 @@ func (s *Session) Do(line string) error {
 	} else {
 		u.Kind, u.Text, u.MsgID = conversation.KindText, line, int(s.update)
 	}
-	if _, err := s.svc.Handle(context.Background(), u, func() {}); err != nil {
+	s.screen.claim = delivery.Claim{}
+	ctx := context.Background()
+	if _, err := s.svc.Handle(ctx, u); err != nil {
+		return err
+	}
+	// The replies go through the outbox, as on Telegram, without its pacing.
+	if err := delivery.SendAll(ctx, s.opt.Store, &s.screen, chat, owner, s.screen.claim, s.opt.Now); err != nil {
 		return err
 	}
 	return s.show()

@@ -4,28 +4,44 @@ import (
 	"context"
 
 	"github.com/boussole/boussole/internal/conversation"
+	"github.com/boussole/boussole/internal/delivery"
 )
 
-// screen is the console's Sender: it keeps the replies of one action for the
-// session to print, and has no messages to delete or buttons to answer.
+// screen is the console's outbox and channel: it keeps the claim of each
+// step, and the messages the outbox sends, for the session to print.
 type screen struct {
 	pending []conversation.Reply
 	next    int
+	claim   delivery.Claim
 }
 
-var _ conversation.Sender = (*screen)(nil)
+var (
+	_ delivery.API         = (*screen)(nil)
+	_ conversation.Outbox  = (*screen)(nil)
+	_ conversation.Channel = (*screen)(nil)
+)
 
-func (sc *screen) Send(_ context.Context, _ int64, m conversation.Outgoing) (int, error) {
-	sc.pending = append(sc.pending, m)
+func (sc *screen) Send(_ context.Context, _ int64, it delivery.Item) (int, error) {
+	sc.pending = append(sc.pending, conversation.Reply{Text: it.Text, Buttons: it.Buttons, Lang: it.Lang})
 	sc.next++
 	return sc.next, nil
 }
 
+func (sc *screen) SendNow(ctx context.Context, chat int64, it delivery.Item) (int, error) {
+	return sc.Send(ctx, chat, it)
+}
+
 func (sc *screen) Delete(context.Context, int64, []int) error { return nil }
 
-func (sc *screen) AnswerButton(context.Context, string) error { return nil }
+func (sc *screen) AnswerButton(context.Context, string, string) error { return nil }
 
 func (sc *screen) Typing(context.Context, int64) error { return nil }
+
+func (sc *screen) Hold(_ int64, c delivery.Claim) { sc.claim = c }
+
+func (sc *screen) Waiting(int64) bool { return false }
+
+func (sc *screen) Backlog() int { return 0 }
 
 func (sc *screen) take() []conversation.Reply {
 	out := sc.pending

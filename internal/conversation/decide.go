@@ -15,6 +15,7 @@ const (
 	actNone   action = iota
 	actErase         // /effacer: delete the messages of the last 48 h and the state
 	actForget        // /oubli confirmed: delete everything
+	actBlock         // the person blocked the bot
 )
 
 // decision is what one update leads to, before anything is written.

@@ -3,30 +3,50 @@ package conversation
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
+	"github.com/boussole/boussole/internal/delivery"
 	"github.com/boussole/boussole/internal/flow"
 )
 
-// Record is everything stored for one chat: its state, the replies not yet
-// confirmed as sent (the outbox) and the last update applied.
+// Record is what is stored for one chat: its state and the ids of the last
+// updates applied (to recognise a redelivery).
 type Record struct {
-	State      flow.State `json:"state"`
-	Outbox     []Outgoing `json:"outbox,omitempty"`
-	LastUpdate int64      `json:"last_update,omitempty"`
-	Rev        int64      `json:"-"` // revision for compare-and-set; 0: nothing stored
+	State  flow.State
+	Recent []int64 // update ids, oldest first, at most RecentUpdates
+	Rev    int64   // revision for compare-and-set; 0: nothing stored
 }
 
-// Outgoing is a reply waiting in the outbox.
-type Outgoing = Reply
+// RecentUpdates is how many update ids a chat remembers. Telegram redelivers
+// an update until it is acknowledged, so only the last few can come back;
+// ids are never compared by size, because Telegram restarts them lower after
+// a quiet week.
+const RecentUpdates = 32
+
+// Seen reports whether update id was applied already.
+func (r Record) Seen(id int64) bool { return id != 0 && slices.Contains(r.Recent, id) }
+
+// EraseMode says what a commit deletes besides writing the step.
+type EraseMode int
+
+const (
+	EraseNone   EraseMode = iota
+	EraseChat             // /effacer: the messages of the last 48 h and the outbox
+	EraseForget           // /oubli: that, and the state itself
+	BlockChat             // the person blocked the bot: the outbox is emptied until they write again
+)
 
 // Commit is what one step writes, atomically.
 type Commit struct {
 	Chat       int64
 	Rev        int64 // the revision the step was computed from
 	UpdateID   int64 // 0 for internal steps (no Telegram update)
-	Record     Record
-	IncomingID int // the person's message id, journaled for erasing; 0 if none
+	State      flow.State
+	Outbox     []delivery.Item // appended to the chat's outbox, in order
+	IncomingID int             // the person's message id, journaled for erasing; 0 if none
+	Erase      EraseMode
+	Owner      string // the replica that takes the chat's sending lease if it is free
 	TTL        time.Duration
 	Now        time.Time
 }
@@ -34,8 +54,9 @@ type Commit struct {
 // CommitResult tells how the compare-and-set went.
 type CommitResult struct {
 	Status  CommitStatus
-	Rev     int64  // the new revision when Status is Committed
-	Current Record // the stored record when Status is Conflict or Duplicate
+	Rev     int64          // the new revision when Committed
+	Current Record         // the stored record when Conflict or Duplicate
+	Claim   delivery.Claim // the chat's lease and outbox head when Committed
 }
 
 // CommitStatus is the outcome of a commit.
@@ -44,42 +65,46 @@ type CommitStatus int
 const (
 	Committed CommitStatus = iota // written
 	Conflict                      // someone else wrote first: recompute from Current
-	Duplicate                     // this update was already applied: Current holds the result
+	Duplicate                     // this update was already applied
 )
 
-// Store keeps conversations. Implementations must make Commit atomic (one
-// round trip) and give every key an expiry.
+// Store keeps conversations. Commit must be atomic (one round trip) and every
+// key must expire.
 type Store interface {
-	// Load returns the record of a chat (Rev 0 when there is none).
+	// Load returns the record of a chat (Rev 0 when there is none). An
+	// unreadable record is reported with ErrCorrupt.
 	Load(ctx context.Context, chat int64) (Record, error)
 	// Commit writes a step's result if the stored revision is still c.Rev and
-	// c.UpdateID was not applied yet, and refreshes the expiry.
+	// c.UpdateID was not applied yet, and appends its outbox.
 	Commit(ctx context.Context, c Commit) (CommitResult, error)
-	// Ack records that the outbox of revision rev was sent, as messages sent
-	// (journaled for erasing). It leaves a newer outbox alone.
-	Ack(ctx context.Context, chat, rev int64, sent []int, now time.Time) error
-	// Journal lists the ids of the chat's messages younger than 48 hours,
-	// in both directions.
-	Journal(ctx context.Context, chat int64, now time.Time) ([]int, error)
-	// Forget deletes everything stored about the chat.
-	Forget(ctx context.Context, chat int64) error
-	// Pending lists chats whose outbox was never acknowledged (after a crash).
-	Pending(ctx context.Context, limit int) ([]int64, error)
+	// SetAside moves an unreadable record out of the way, kept briefly for
+	// an operator, so that the conversation can start afresh.
+	SetAside(ctx context.Context, chat int64) error
 }
 
-// ErrBlocked means the person blocked the bot: nothing more can be sent.
-var ErrBlocked = errors.New("conversation: the person blocked the bot")
+// ErrCorrupt means a stored record could not be read: it is a permanent
+// fault of that record, not an outage.
+var ErrCorrupt = errors.New("conversation: stored record is corrupt")
 
-// ErrRejected means the channel will never accept this message as it is
-// (a malformed request): it is dropped rather than retried forever. Any other
-// send error is temporary and the reply stays in the outbox.
-var ErrRejected = errors.New("conversation: message rejected")
+// Outbox is the delivery engine as a step sees it.
+type Outbox interface {
+	// Hold starts sending a chat whose lease the step's commit took.
+	Hold(chat int64, c delivery.Claim)
+	// Waiting reports whether the chat's replies are held back (paced,
+	// retrying).
+	Waiting(chat int64) bool
+	// Backlog is how many chats wait for the global rate.
+	Backlog() int
+}
 
-// Sender delivers messages to a chat. It paces itself and retries what can
-// be retried; an error means the message could not be delivered.
-type Sender interface {
-	Send(ctx context.Context, chat int64, m Outgoing) (msgID int, err error)
-	Delete(ctx context.Context, chat int64, ids []int) error
-	AnswerButton(ctx context.Context, callbackID string) error
+// Channel is what a step does at once, outside the outbox: nothing here
+// spends the message budget, except SendNow, used only when the store is
+// unreachable and the outbox with it.
+type Channel interface {
+	// AnswerButton stops a tapped button's spinner, with a short text or none.
+	AnswerButton(ctx context.Context, callbackID, text string) error
+	// Typing shows "typing…" in the chat.
 	Typing(ctx context.Context, chat int64) error
+	// SendNow sends one message directly.
+	SendNow(ctx context.Context, chat int64, it delivery.Item) (int, error)
 }

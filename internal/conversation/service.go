@@ -5,80 +5,74 @@ import (
 	"errors"
 	"time"
 
+	"github.com/boussole/boussole/internal/delivery"
 	"github.com/boussole/boussole/internal/flow"
 	"github.com/boussole/boussole/internal/i18n"
 )
 
-// Service runs one update end to end: load the state, step the flow, write
-// the state and the replies together, then send. Nothing is acknowledged to
-// Telegram before the step is durable.
+// Service runs one update: load the state, step the flow, and store the new
+// state with the replies appended to the chat's outbox, in one atomic write.
+// Once Handle returns nil the update may be acknowledged: sending is the
+// delivery engine's job and never holds the receive path.
 type Service struct {
-	Flow   func() *flow.Flow // the flow people are walked through
-	Bundle *i18n.Bundle
-	Store  Store
-	Sender Sender
-	Now    func() time.Time
+	Flow    func() *flow.Flow // the flow people are walked through
+	Bundle  *i18n.Bundle
+	Store   Store
+	Outbox  Outbox
+	Channel Channel
+	// Owner is this replica's token for sending leases.
+	Owner string
+	Now   func() time.Time
 	// Retention is how long an inactive conversation is kept.
 	Retention time.Duration
-	// TypingAfter: if no reply has gone out by then, show "typing…".
-	TypingAfter time.Duration
+	// GlobalRate is the shared sending rate (messages a second), to tell
+	// when a reply will wait.
+	GlobalRate float64
 
-	mem memory // what this process remembers about chats between updates
+	mem      memory // what this process remembers about chats between updates
+	courtesy courtesy
 }
 
 // Result says what a step did, for the one log line per update. It never
 // holds anything the person wrote.
 type Result struct {
 	Node    string
-	Outcome string // "ok", "duplicate", "degraded", "erased", "forgotten", "unsent", "blocked"
+	Outcome string // "ok", "duplicate", "degraded", "erased", "forgotten", "reset"
 }
 
 const maxConflicts = 4
 
-// Handle processes one update. It calls durable as soon as the update's
-// effects (state and replies) are stored: from then on the update may be
-// acknowledged, even if sending is still under way. When durable was not
-// called, the update must be delivered again.
-func (s *Service) Handle(ctx context.Context, u Update, durable func()) (Result, error) {
+// Handle processes one update. A nil error means its effects (state and
+// replies) are stored: the update may be acknowledged. A *StoreError means
+// it must be delivered again later.
+func (s *Service) Handle(ctx context.Context, u Update) (Result, error) {
 	now := s.Now()
-	var typing *time.Timer
-	if s.TypingAfter > 0 && u.Kind != KindButton {
-		typing = time.AfterFunc(s.TypingAfter, func() { _ = s.Sender.Typing(context.WithoutCancel(ctx), u.Chat) })
-		defer typing.Stop()
-	}
 	for attempt := 0; attempt < maxConflicts; attempt++ {
 		rec, err := s.Store.Load(ctx, u.Chat)
-		if err != nil {
+		reset := false
+		if errors.Is(err, ErrCorrupt) {
+			// One unreadable record harms one conversation at most: it is
+			// set aside and the person starts afresh, with an apology.
+			if err := s.Store.SetAside(ctx, u.Chat); err != nil {
+				return s.outage(ctx, u, err)
+			}
+			rec, reset = Record{}, true
+		} else if err != nil {
 			return s.outage(ctx, u, err)
 		}
-		if u.ID > 0 && u.ID <= rec.LastUpdate {
-			durable()
-			return s.duplicate(ctx, u, rec)
+		if rec.Seen(u.ID) {
+			s.acknowledge(u, false)
+			return Result{Node: rec.State.Node, Outcome: "duplicate"}, nil
 		}
-		if len(rec.Outbox) > 0 {
-			// A previous run stored replies and died before sending them.
-			rec, _ = s.flush(ctx, u.Chat, rec)
-		}
-		d, err := s.decide(ctx, rec.State, u, now)
+		d, err := s.decideUpdate(ctx, rec.State, u, now)
 		if err != nil {
 			return Result{}, err
 		}
-		if d.action == actForget {
-			return s.forget(ctx, u, rec.State, now, durable)
+		if reset {
+			d = s.restart(u, now)
 		}
-		if d.action == actErase {
-			if err := s.erase(ctx, u, now); err != nil {
-				return s.outage(ctx, u, err)
-			}
-			rec = Record{Rev: rec.Rev}
-		}
-		next := Record{State: d.state, Outbox: d.replies, LastUpdate: max(rec.LastUpdate, u.ID)}
-		incoming := u.MsgID
-		if d.action == actErase {
-			incoming = 0 // the /effacer message itself is already deleted
-		}
-		res, err := s.Store.Commit(ctx, Commit{Chat: u.Chat, Rev: rec.Rev, UpdateID: u.ID, Record: next,
-			IncomingID: incoming, TTL: s.Retention, Now: now})
+		c := s.commitFor(u, rec, d, now)
+		res, err := s.Store.Commit(ctx, c)
 		if err != nil {
 			return s.outage(ctx, u, err)
 		}
@@ -86,109 +80,102 @@ func (s *Service) Handle(ctx context.Context, u Update, durable func()) (Result,
 		case Conflict:
 			continue
 		case Duplicate:
-			durable()
-			return s.duplicate(ctx, u, res.Current)
+			s.acknowledge(u, false)
+			return Result{Node: res.Current.State.Node, Outcome: "duplicate"}, nil
 		}
-		durable()
-		if typing != nil {
-			typing.Stop()
-		}
-		s.answer(ctx, u)
-		next.Rev = res.Rev
-		if _, err := s.flush(ctx, u.Chat, next); err != nil {
-			outcome := "unsent"
-			if errors.Is(err, ErrBlocked) {
-				outcome = "blocked"
-			}
-			return Result{Node: d.state.Node, Outcome: outcome}, nil
-		}
+		s.Outbox.Hold(u.Chat, res.Claim)
+		s.acknowledge(u, s.replyWaits(u.Chat))
 		s.mem.recovered(u.Chat)
-		outcome := "ok"
-		if d.action == actErase {
-			outcome = "erased"
-		}
-		return Result{Node: d.state.Node, Outcome: outcome}, nil
+		return Result{Node: d.state.Node, Outcome: outcomeOf(d, reset)}, nil
 	}
 	return Result{}, errConflicts
 }
 
-// flush sends a record's outbox and acknowledges it. A person who blocked the
-// bot gets nothing more: the outbox is dropped, not retried forever. When
-// sending fails for a while (Telegram down), the outbox stays stored and the
-// chat is listed for RetryUnsent.
-func (s *Service) flush(ctx context.Context, chat int64, rec Record) (Record, error) {
-	sent := make([]int, 0, len(rec.Outbox))
-	var blocked error
-	outbox := rec.Outbox
-	if s.mem.sentUnacked(chat, rec.Rev) {
-		outbox = nil // already delivered by this process: only the ack is missing
+// commitFor turns a decision into the atomic write of the step.
+func (s *Service) commitFor(u Update, rec Record, d decision, now time.Time) Commit {
+	c := Commit{Chat: u.Chat, Rev: rec.Rev, UpdateID: u.ID, State: d.state, IncomingID: u.MsgID,
+		Owner: s.Owner, TTL: s.Retention, Now: now}
+	f := s.Flow()
+	urgent := d.action == actNone && f.EmergencyNode(d.state.Node) && d.state.Node != rec.State.Node
+	first := !rec.State.Started()
+	switch d.action {
+	case actBlock:
+		c.Erase = BlockChat
+	case actErase:
+		c.Erase = EraseChat
+	case actForget:
+		// Nothing is said: the chat empties before the person's eyes, and
+		// no confirmation stays on the phone to tell anyone it happened.
+		c.Erase = EraseForget
+		c.State = flow.State{}
+		d.replies = nil
 	}
-	for _, m := range outbox {
-		id, err := s.Sender.Send(ctx, chat, m)
-		switch {
-		case err == nil:
-			sent = append(sent, id)
-			continue
-		case errors.Is(err, ErrBlocked):
-			blocked = err
-		case errors.Is(err, ErrRejected):
-			continue // never deliverable as it is: drop this message only
-		default:
-			s.mem.setUnsent(chat, true)
-			return rec, err
+	must := d.action == actErase || d.action == actForget
+	for _, r := range d.replies {
+		c.Outbox = append(c.Outbox, Items(r, now, delivery.Item{Urgent: urgent, First: first, Must: must})...)
+	}
+	return c
+}
+
+// decideUpdate is decide, plus the updates that are not the person's words:
+// blocking and unblocking the bot change nothing in the conversation (the
+// commit clears or sets the blocked flag).
+func (s *Service) decideUpdate(ctx context.Context, st flow.State, u Update, now time.Time) (decision, error) {
+	if u.Kind == KindMember {
+		d := decision{state: st}
+		if u.Blocked {
+			d.action = actBlock
 		}
-		break
+		return d, nil
 	}
-	s.mem.setUnsent(chat, false)
-	if err := s.Store.Ack(ctx, chat, rec.Rev, sent, s.Now()); err != nil {
-		// The replies went out: remember it, so that only the ack is retried
-		// with the chat's next step (after a crash they may go out twice).
-		s.mem.setUnacked(chat, rec.Rev, true)
-		return rec, nil
-	}
-	s.mem.setUnacked(chat, rec.Rev, false)
-	rec.Outbox = nil
-	return rec, blocked
+	return s.decide(ctx, st, u, now)
 }
 
-// duplicate handles an update already applied: its replies were stored with
-// it, so only what was not sent yet goes out.
-func (s *Service) duplicate(ctx context.Context, u Update, rec Record) (Result, error) {
-	if len(rec.Outbox) > 0 {
-		_, _ = s.flush(ctx, u.Chat, rec)
+// restart answers a person whose stored record could not be read: the flow
+// starts again, with a word of apology.
+func (s *Service) restart(u Update, now time.Time) decision {
+	f := s.Flow()
+	lang := clientLang(u.Lang)
+	st, outs, err := flow.Step(f, flow.State{}, flow.Input{Kind: flow.InStart, Lang: lang}, now)
+	if err != nil {
+		return decision{replies: []Reply{{Text: s.Bundle.T(lang, "record_reset", nil), Lang: lang}}}
 	}
-	s.answer(ctx, u)
-	return Result{Node: rec.State.Node, Outcome: "duplicate"}, nil
+	replies := Render(f, s.Bundle, st.Lang, outs)
+	if len(replies) > 0 {
+		replies[0].Text = join(s.Bundle.T(st.Lang, "record_reset", nil), replies[0].Text)
+	}
+	return decision{state: st, replies: replies}
 }
 
-func (s *Service) answer(ctx context.Context, u Update) {
-	if u.CallbackID != "" {
-		_ = s.Sender.AnswerButton(ctx, u.CallbackID)
+func outcomeOf(d decision, reset bool) string {
+	switch {
+	case reset:
+		return "reset"
+	case d.action == actErase:
+		return "erased"
+	case d.action == actForget:
+		return "forgotten"
+	case d.action == actBlock:
+		return "blocked"
 	}
+	return "ok"
+}
+
+// replyWaits reports whether the chat's reply will not go out at once: its
+// pace holds it, or more than a second of replies wait for the global rate.
+func (s *Service) replyWaits(chat int64) bool {
+	return s.Outbox.Waiting(chat) || (s.GlobalRate > 0 && float64(s.Outbox.Backlog()) > s.GlobalRate)
 }
 
 // outage answers from memory when the store cannot be reached: the person gets
 // the emergency numbers at once (at most every few minutes), and the update
-// is not acknowledged so it is processed again once the store is back.
+// is not acknowledged, so it is processed again once the store is back.
 func (s *Service) outage(ctx context.Context, u Update, cause error) (Result, error) {
-	s.answer(ctx, u)
+	s.acknowledge(u, false)
 	if s.mem.tellOutage(u.Chat, s.Now()) {
 		lang := clientLang(u.Lang)
-		_, _ = s.Sender.Send(ctx, u.Chat, Reply{Text: s.Bundle.T(lang, "degraded", nil), Lang: lang})
+		it := delivery.Item{Text: s.Bundle.T(lang, "degraded", nil), Lang: lang, At: s.Now().UnixMilli()}
+		_, _ = s.Channel.SendNow(ctx, u.Chat, it)
 	}
 	return Result{Outcome: "degraded"}, &StoreError{Err: cause}
 }
-
-// Resume sends what a crash left in a chat's outbox.
-func (s *Service) Resume(ctx context.Context, chat int64) error {
-	rec, err := s.Store.Load(ctx, chat)
-	if err != nil || len(rec.Outbox) == 0 {
-		return err
-	}
-	_, err = s.flush(ctx, chat, rec)
-	return err
-}
-
-// Unsent lists the chats whose replies are stored but could not be sent yet;
-// the runtime calls Resume for each, in the chat's order.
-func (s *Service) Unsent() []int64 { return s.mem.unsentChats() }

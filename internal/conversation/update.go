@@ -9,6 +9,7 @@ const (
 	KindText   Kind = iota // a text message (commands included)
 	KindButton             // a tap on an inline button
 	KindOther              // a sticker, voice note, photo… that the bot cannot read
+	KindMember             // the person blocked (Blocked) or unblocked the bot
 )
 
 // Update is one event from a person, independent of Telegram.
@@ -21,6 +22,7 @@ type Update struct {
 	Data       string // KindButton: callback data
 	CallbackID string // KindButton: to stop the button's spinner
 	Lang       string // the language of the person's app (Telegram's language_code)
+	Blocked    bool   // KindMember: true when the person blocked the bot
 }
 
 // command splits "/cmd arg" (the adapter has already removed any @BotName).

@@ -129,3 +129,9 @@ func (n *Node) Rendered(lang string) string { return n.rendered[lang] }
 
 // Buttons returns the node's buttons in lang, with their callback data.
 func (n *Node) Buttons(lang string) []Button { return n.buttons[lang] }
+
+// EmergencyNode reports whether id is where the emergency net leads: replies
+// that show it go ahead of every other message.
+func (f *Flow) EmergencyNode(id string) bool {
+	return id != "" && id == f.Emergency.Goto
+}

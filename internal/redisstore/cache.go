@@ -8,7 +8,7 @@ import (
 )
 
 // cache keeps the last record written or read per chat, least recently
-// used out first, so an ordinary step costs Commit + Ack and no Load.
+// used out first, so an ordinary step costs its Commit and no Load.
 //
 // It may go stale when another replica writes the chat: that is safe,
 // because Commit compares revisions in Redis, conflicts, and brings back the
@@ -67,19 +67,6 @@ func (c *cache) put(chat int64, r conversation.Record) {
 		last := c.order.Back()
 		c.order.Remove(last)
 		delete(c.byID, last.Value.(*entry).chat)
-	}
-}
-
-// clearOutbox empties the cached outbox if it belongs to revision rev, as
-// the ack script does in Redis.
-func (c *cache) clearOutbox(chat, rev int64) {
-	if c == nil {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.byID[chat]; ok && el.Value.(*entry).rec.Rev == rev {
-		el.Value.(*entry).rec.Outbox = nil
 	}
 }
 

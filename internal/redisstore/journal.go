@@ -14,8 +14,8 @@ import (
 // received less than 48 hours before now, in ascending order: what /effacer
 // can still delete.
 func (s *Store) Journal(ctx context.Context, chat int64, now time.Time) ([]int, error) {
-	members, err := s.c.ZRangeByScore(ctx, s.msgsKey(chat), &redis.ZRangeBy{
-		Min: strconv.FormatInt(now.Add(-JournalWindow).Unix(), 10),
+	members, err := s.c.ZRangeByScore(ctx, s.key("msgs", chat), &redis.ZRangeBy{
+		Min: strconv.FormatInt(now.Add(-JournalWindow).UnixMilli(), 10),
 		Max: "+inf",
 	}).Result()
 	if err != nil {

@@ -1,20 +1,27 @@
-// Package redisstore keeps conversations in Redis: state, outbox and the
-// journal of message ids that /effacer deletes. It implements
-// conversation.Store.
+// Package redisstore keeps conversations and their outboxes in Redis. It
+// implements conversation.Store, delivery.Queue and delivery.Limiter.
 //
-// Keys carry the chat id in a hash tag ({chat}) so both keys of a chat land
-// in the same slot of a Redis Cluster, where the Lua scripts that touch them
-// together can run:
+// Every key of a chat carries the chat id in a hash tag ({chat}), so all of
+// them land in the same slot of a Redis Cluster, where the Lua scripts that
+// touch them together can run:
 //
-//	<prefix>:conv:{chat}  hash: rev, upd, st (state JSON), ob (outbox JSON)
-//	<prefix>:msgs:{chat}  sorted set: message ids of the last 48 h, scored by unix seconds
+//	<prefix>:conv:{chat}   hash: rev, ids (recent update ids), st (state JSON),
+//	                       era (erase epoch), seq (outbox counter), blk (blocked)
+//	<prefix>:out:{chat}    list: the outbox, "<seq>|<era>|<flags>|<json>" per message
+//	<prefix>:lease:{chat}  string: the replica sending the outbox
+//	<prefix>:pace:{chat}   string: the chat's pacing mark (GCRA), unix ms
+//	<prefix>:msgs:{chat}   sorted set: message ids of the last 48 h, by unix ms
+//	<prefix>:bad:{chat}    hash: an unreadable conv set aside for an operator
+//	rate:<prefix>:send     the global sending rate (go-redis/redis_rate)
 //
-// Every key expires: conv after the retention given with each commit, msgs
-// 48 hours after it was last written.
+// Every key expires: conv after the retention given with each commit, out
+// after OutboxTTL, lease after its lease time, pace once the chat is quiet,
+// msgs 48 hours after it was last written, bad after SetAsideTTL.
 package redisstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -28,6 +35,21 @@ import (
 // a bot delete its messages, and the person's, for 48 hours only.
 const JournalWindow = 48 * time.Hour
 
+// JournalCap bounds the ids kept per chat, whatever one person sends: the
+// oldest go first.
+const JournalCap = 2000
+
+// OutboxTTL is how long an outbox lives after it was last written: past the
+// delivery deadline, what is left is dropped anyway.
+const OutboxTTL = 15 * time.Minute
+
+// SetAsideTTL is how long an unreadable record is kept for an operator.
+const SetAsideTTL = 7 * 24 * time.Hour
+
+// replaceableKept is how many replaceable replies may wait behind the one
+// being sent before the oldest are dropped for newer screens.
+const replaceableKept = 6
+
 // Options tunes a Store.
 type Options struct {
 	// Prefix starts every key; default "bsl".
@@ -36,13 +58,16 @@ type Options struct {
 	// written or read per chat, so an ordinary step skips its Load.
 	// 0 keeps none.
 	CacheSize int
+	// LeaseTTL is how long a sending lease lives unless renewed.
+	LeaseTTL time.Duration
 }
 
 // Store is the Redis conversation store. It is safe for concurrent use.
 type Store struct {
-	c      redis.UniversalClient
-	prefix string
-	cache  *cache // nil without a cache
+	c        redis.UniversalClient
+	prefix   string
+	cache    *cache // nil without a cache
+	leaseTTL time.Duration
 }
 
 var _ conversation.Store = (*Store)(nil)
@@ -52,7 +77,10 @@ func New(c redis.UniversalClient, opts Options) *Store {
 	if opts.Prefix == "" {
 		opts.Prefix = "bsl"
 	}
-	return &Store{c: c, prefix: opts.Prefix, cache: newCache(opts.CacheSize)}
+	if opts.LeaseTTL <= 0 {
+		opts.LeaseTTL = 10 * time.Second
+	}
+	return &Store{c: c, prefix: opts.Prefix, cache: newCache(opts.CacheSize), leaseTTL: opts.LeaseTTL}
 }
 
 // Preload loads the Lua scripts into Redis, so that no step ever pays an
@@ -67,14 +95,14 @@ func (s *Store) Preload(ctx context.Context) error {
 	return nil
 }
 
-// convKey is the hash holding a chat's state and outbox.
-func (s *Store) convKey(chat int64) string {
-	return s.prefix + ":conv:{" + strconv.FormatInt(chat, 10) + "}"
+// key names one of a chat's keys: "<prefix>:<kind>:{chat}".
+func (s *Store) key(kind string, chat int64) string {
+	return s.prefix + ":" + kind + ":{" + strconv.FormatInt(chat, 10) + "}"
 }
 
-// msgsKey is the sorted set of a chat's message ids younger than 48 h.
-func (s *Store) msgsKey(chat int64) string {
-	return s.prefix + ":msgs:{" + strconv.FormatInt(chat, 10) + "}"
+// chatKeys are the keys the commit and ack scripts take, in their order.
+func (s *Store) chatKeys(chat int64) []string {
+	return []string{s.key("conv", chat), s.key("msgs", chat), s.key("out", chat), s.key("lease", chat), s.key("pace", chat)}
 }
 
 // Load returns the record of a chat, Rev 0 when nothing is stored. With a
@@ -84,7 +112,7 @@ func (s *Store) Load(ctx context.Context, chat int64) (conversation.Record, erro
 	if r, ok := s.cache.get(chat); ok {
 		return r, nil
 	}
-	vals, err := s.c.HMGet(ctx, s.convKey(chat), fieldRev, fieldUpd, fieldState, fieldOutbox).Result()
+	vals, err := s.c.HMGet(ctx, s.key("conv", chat), fieldRev, fieldIDs, fieldState).Result()
 	if err != nil {
 		return conversation.Record{}, fmt.Errorf("load chat %d: %w", chat, err)
 	}
@@ -96,31 +124,31 @@ func (s *Store) Load(ctx context.Context, chat int64) (conversation.Record, erro
 	return r, nil
 }
 
-// Forget deletes the chat's state, outbox and journal in one round trip.
-// Both keys share a slot, so one DEL works on a cluster too.
-func (s *Store) Forget(ctx context.Context, chat int64) error {
+// SetAside moves an unreadable record out of the way for SetAsideTTL.
+func (s *Store) SetAside(ctx context.Context, chat int64) error {
 	s.cache.evict(chat)
-	if err := s.c.Del(ctx, s.convKey(chat), s.msgsKey(chat)).Err(); err != nil {
-		return fmt.Errorf("forget chat %d: %w", chat, err)
+	err := setAsideScript.Run(ctx, s.c, []string{s.key("conv", chat), s.key("bad", chat)},
+		SetAsideTTL.Milliseconds()).Err()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return fmt.Errorf("set aside chat %d: %w", chat, err)
 	}
-	// Evict again: a Load running alongside may have cached the record
-	// between the first eviction and the DEL.
-	s.cache.evict(chat)
 	return nil
 }
 
-// KeyBytes reports what Redis says the chat's conv key costs in memory
-// (MEMORY USAGE), for the performance report. It returns 0 when the key does
-// not exist or the server cannot tell.
+// KeyBytes reports what Redis says the chat's keys cost in memory (MEMORY
+// USAGE), for the performance report. Missing keys count 0.
 func (s *Store) KeyBytes(ctx context.Context, chat int64) (int64, error) {
-	n, err := s.c.MemoryUsage(ctx, s.convKey(chat)).Result()
-	switch {
-	case err == redis.Nil:
-		return 0, nil
-	case err != nil && isUnknownCommand(err):
-		return 0, nil
-	case err != nil:
-		return 0, fmt.Errorf("memory usage of chat %d: %w", chat, err)
+	var total int64
+	for _, k := range append(s.chatKeys(chat), s.key("bad", chat)) {
+		n, err := s.c.MemoryUsage(ctx, k).Result()
+		switch {
+		case err == redis.Nil:
+		case err != nil && isUnknownCommand(err):
+			return 0, nil
+		case err != nil:
+			return 0, fmt.Errorf("memory usage of chat %d: %w", chat, err)
+		}
+		total += n
 	}
-	return n, nil
+	return total, nil
 }

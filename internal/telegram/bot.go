@@ -15,12 +15,10 @@ import (
 	"github.com/boussole/boussole/internal/conversation"
 )
 
-// Handler is the conversation service as the runtime sees it.
+// Handler is the conversation service as the runtime sees it. A nil error
+// means the update's effects are durable: it may be acknowledged.
 type Handler interface {
-	Handle(ctx context.Context, u conversation.Update, durable func()) (conversation.Result, error)
-	// Unsent lists chats with stored replies not sent yet; Resume sends them.
-	Unsent() []int64
-	Resume(ctx context.Context, chat int64) error
+	Handle(ctx context.Context, u conversation.Update) (conversation.Result, error)
 }
 
 var _ Handler = (*conversation.Service)(nil)
@@ -28,7 +26,6 @@ var _ Handler = (*conversation.Service)(nil)
 // Bot receives updates and hands them to the conversation service.
 type Bot struct {
 	client   *Client
-	sender   *Sender
 	handler  Handler
 	log      zerolog.Logger
 	pseudo   []byte // key of the chat-id pseudonyms in logs
@@ -46,8 +43,8 @@ type Bot struct {
 }
 
 // NewBot assembles the runtime. logKey pseudonymises chat ids in logs.
-func NewBot(c *Client, s *Sender, h Handler, log zerolog.Logger, logKey []byte) *Bot {
-	return &Bot{client: c, sender: s, handler: h, log: log, pseudo: logKey, parallel: 256,
+func NewBot(c *Client, h Handler, log zerolog.Logger, logKey []byte) *Bot {
+	return &Bot{client: c, handler: h, log: log, pseudo: logKey, parallel: 256,
 		RetryBackoff: 30 * time.Second, DrainTimeout: 20 * time.Second}
 }
 
@@ -57,7 +54,7 @@ func (b *Bot) dispatcherFor() *dispatcher {
 	b.dispOnce.Do(func() {
 		b.workCtx, b.stopWork = context.WithCancel(context.Background())
 		b.disp = newDispatcher(b.workCtx, b.parallel, func(chat int64, v any, stack []byte) {
-			b.log.Error().Str("chat", b.pseudonym(chat)).Str("panic", panicText(v)).
+			b.log.Error().Str("chat", b.Pseudonym(chat)).Str("panic", panicText(v)).
 				Bytes("stack", stack).Msg("update panicked")
 		})
 	})
@@ -86,46 +83,59 @@ type outcome struct {
 }
 
 // process queues an update for its chat. retry keeps trying while the store
-// is down (long polling); without it a failure is reported at once (webhook).
+// is down (long polling); without it a failure is reported at once (webhook,
+// where Telegram delivers the update again).
 func (b *Bot) process(raw *update, retry bool) outcome {
 	o := outcome{durable: make(chan struct{}), failed: make(chan struct{})}
 	cu, ok := convert(raw)
 	if !ok {
 		if cu.CallbackID != "" {
-			go func() { _ = b.sender.AnswerButton(context.Background(), cu.CallbackID) }()
+			go b.answerIgnored(cu.CallbackID)
 		}
 		b.log.Info().Int64("update", raw.ID).Str("type", "ignored").Msg("update")
 		close(o.durable)
 		return o
 	}
-	if cu.Kind != conversation.KindButton {
-		b.sender.Unblock(cu.Chat) // they write again: they no longer block the bot
-	}
-	var once sync.Once
-	markDurable := func() { once.Do(func() { close(o.durable) }) }
 	b.dispatcherFor().submit(job{chat: cu.Chat, run: func(ctx context.Context) {
-		defer func() {
-			select {
-			case <-o.durable:
-			default:
-				close(o.failed)
-			}
-		}()
 		backoff := time.Second
 		for {
 			start := time.Now()
-			res, err := b.handler.Handle(ctx, cu, markDurable)
+			res, err := b.handler.Handle(ctx, cu)
 			b.logUpdate(cu, res, time.Since(start), err)
-			if err == nil || !retry || ctx.Err() != nil {
+			if err == nil {
+				close(o.durable)
+				return
+			}
+			if !retry || ctx.Err() != nil || !retryable(err) {
+				if retryable(err) {
+					close(o.failed)
+				} else {
+					close(o.durable) // a fault of this update alone: redelivering it would fail again
+				}
 				return
 			}
 			if sleepCtx(ctx, backoff) != nil {
+				close(o.failed)
 				return
 			}
 			backoff = min(backoff*2, b.RetryBackoff)
 		}
 	}})
 	return o
+}
+
+// retryable tells an outage (the store unreachable: the update comes again)
+// from a fault of the update itself.
+func retryable(err error) bool {
+	var se *conversation.StoreError
+	return errors.As(err, &se) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// answerIgnored stops the spinner of a button the bot does not handle.
+func (b *Bot) answerIgnored(id string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = b.client.Call(ctx, "answerCallbackQuery", &answerCallback{ID: id}, nil)
 }
 
 // logUpdate writes the one line per update: never text, names or phone
@@ -138,11 +148,13 @@ func (b *Bot) logUpdate(u conversation.Update, res conversation.Result, d time.D
 	if !ev.Enabled() {
 		return // the pseudonym's HMAC is not worth computing for nothing
 	}
-	ev.Int64("update", u.ID).Str("chat", b.pseudonym(u.Chat)).Str("type", updateType(u)).
+	ev.Int64("update", u.ID).Str("chat", b.Pseudonym(u.Chat)).Str("type", updateType(u)).
 		Str("node", res.Node).Str("outcome", res.Outcome).Dur("duration", d).Msg("update")
 }
 
-func (b *Bot) pseudonym(chat int64) string {
+// Pseudonym names a chat in logs by a keyed hash: stable within a run (or
+// across runs with LOG_KEY), meaningless without the key.
+func (b *Bot) Pseudonym(chat int64) string {
 	m := hmac.New(sha256.New, b.pseudo)
 	m.Write([]byte(strconv.FormatInt(chat, 10)))
 	return hex.EncodeToString(m.Sum(nil))[:12]
@@ -156,6 +168,11 @@ func updateType(u conversation.Update) string {
 		return "button"
 	case conversation.KindOther:
 		return "media"
+	case conversation.KindMember:
+		if u.Blocked {
+			return "blocked"
+		}
+		return "unblocked"
 	}
 	if cmd, ok := knownCommand(u.Text); ok {
 		return "command:" + cmd
@@ -186,25 +203,4 @@ func panicText(v any) string {
 		return v
 	}
 	return "panic"
-}
-
-// RetryUnsent sends, every interval until ctx is done, the replies that could
-// not be sent when Telegram was failing. Each goes through the chat's queue,
-// so it never overtakes or duplicates the chat's own steps.
-func (b *Bot) RetryUnsent(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		for _, chat := range b.handler.Unsent() {
-			chat := chat
-			b.dispatcherFor().submit(job{chat: chat, run: func(ctx context.Context) {
-				_ = b.handler.Resume(ctx, chat)
-			}})
-		}
-	}
 }

@@ -22,7 +22,12 @@ type Client struct {
 	base string // <api>/bot<token>/
 	http *http.Client
 	pool sync.Pool // *bytes.Buffer
+	// Timeout bounds a call whose context has no deadline of its own.
+	Timeout time.Duration
 }
+
+// DefaultTimeout bounds one Bot API call: a hung call never holds a chat.
+const DefaultTimeout = 30 * time.Second
 
 // NewClient returns a client for the bot with token at apiURL.
 func NewClient(apiURL, token string, hc *http.Client) *Client {
@@ -33,7 +38,7 @@ func NewClient(apiURL, token string, hc *http.Client) *Client {
 			IdleConnTimeout:     90 * time.Second,
 		}}
 	}
-	return &Client{base: strings.TrimRight(apiURL, "/") + "/bot" + token + "/", http: hc}
+	return &Client{base: strings.TrimRight(apiURL, "/") + "/bot" + token + "/", http: hc, Timeout: DefaultTimeout}
 }
 
 // APIError is an answer of the Bot API with ok=false.
@@ -62,6 +67,11 @@ type apiResponse struct {
 // may be nil). Transport failures are returned as they are; API refusals as
 // *APIError.
 func (c *Client) Call(ctx context.Context, method string, params, out any) error {
+	if _, ok := ctx.Deadline(); !ok && c.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.Timeout)
+		defer cancel()
+	}
 	buf, _ := c.pool.Get().(*bytes.Buffer)
 	if buf == nil {
 		buf = new(bytes.Buffer)

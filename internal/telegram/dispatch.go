@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime/debug"
 	"sync"
+	"time"
 )
 
 // job is one update for one chat.
@@ -71,3 +72,14 @@ func (d *dispatcher) safely(j job) {
 
 // wait blocks until every queued job has run.
 func (d *dispatcher) wait() { d.wg.Wait() }
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

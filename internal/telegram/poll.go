@@ -20,8 +20,10 @@ func (b *Bot) Poll(ctx context.Context, timeout time.Duration) error {
 	backoff := time.Second
 	for ctx.Err() == nil {
 		var batch []update
-		err := b.client.Call(ctx, "getUpdates", &getUpdates{Offset: offset, Timeout: int(timeout / time.Second),
+		call, cancel := context.WithTimeout(ctx, timeout+15*time.Second)
+		err := b.client.Call(call, "getUpdates", &getUpdates{Offset: offset, Timeout: int(timeout / time.Second),
 			Limit: 100, AllowedUpdates: allowedUpdates}, &batch)
+		cancel()
 		if err != nil {
 			if ctx.Err() != nil {
 				break

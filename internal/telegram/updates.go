@@ -33,6 +33,13 @@ func convert(u *update) (conversation.Update, bool) {
 		}
 		return conversation.Update{ID: u.ID, Chat: q.Message.Chat.ID, Kind: conversation.KindButton,
 			Data: q.Data, CallbackID: q.ID, Lang: q.From.LanguageCode}, true
+	case u.MyChatMember != nil:
+		m := u.MyChatMember
+		if m.Chat.Type != "private" {
+			return conversation.Update{ID: u.ID}, false
+		}
+		return conversation.Update{ID: u.ID, Chat: m.Chat.ID, Kind: conversation.KindMember,
+			Blocked: m.New.Status == "kicked", Lang: m.From.LanguageCode}, true
 	}
 	return conversation.Update{ID: u.ID}, false
 }

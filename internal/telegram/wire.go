@@ -37,7 +37,8 @@ type deleteMessages struct {
 }
 
 type answerCallback struct {
-	ID string `json:"callback_query_id"`
+	ID   string `json:"callback_query_id"`
+	Text string `json:"text,omitempty"`
 }
 
 type chatAction struct {
@@ -69,7 +70,8 @@ type setWebhook struct {
 }
 
 // allowedUpdates are the only updates Boussole asks for.
-var allowedUpdates = []string{"message", "callback_query"}
+// my_chat_member tells when a person blocks the bot and unblocks it.
+var allowedUpdates = []string{"message", "callback_query", "my_chat_member"}
 
 // update is an incoming update, read with only the fields Boussole needs.
 type update struct {
@@ -77,6 +79,19 @@ type update struct {
 	Message       *message       `json:"message"`
 	EditedMessage *message       `json:"edited_message"`
 	CallbackQuery *callbackQuery `json:"callback_query"`
+	MyChatMember  *memberUpdate  `json:"my_chat_member"`
+}
+
+// memberUpdate is the bot's own membership in a chat: in a private chat,
+// "kicked" when the person blocks the bot and "member" when they unblock it.
+type memberUpdate struct {
+	Chat chat   `json:"chat"`
+	From user   `json:"from"`
+	New  member `json:"new_chat_member"`
+}
+
+type member struct {
+	Status string `json:"status"`
 }
 
 type message struct {

@@ -1,0 +1,143 @@
+package delivery
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// callTimeout bounds one call to the store or to Telegram made by a send.
+const callTimeout = 30 * time.Second
+
+// maxBackoff bounds the wait between attempts at a failing send.
+const maxBackoff = 30 * time.Second
+
+// send delivers the head of one chat's outbox, then schedules what comes
+// next. Sends run on their own context: a stop lets them finish.
+func (e *Engine) send(s *slot) {
+	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	defer cancel()
+	now := e.cfg.Now()
+	if s.ackOnly { // sent (or dropped) already: only the ack is missing
+		e.ack(ctx, s, s.unacked, now)
+		return
+	}
+	it := s.item
+	log := e.log.With().Str("chat", e.pseudo(s.chat)).Logger()
+	switch {
+	case it.At == 0:
+		e.Stats.Dropped.Add(1)
+		log.Warn().Str("outcome", "corrupt").Msg("delivery: unreadable queued item dropped")
+		e.ack(ctx, s, nil, now)
+		return
+	case now.Sub(time.UnixMilli(it.At)) > e.cfg.MaxAge:
+		e.Stats.Expired.Add(1)
+		log.Warn().Str("outcome", "expired").Dur("age", now.Sub(time.UnixMilli(it.At))).
+			Msg("delivery: reply not delivered in time, dropped")
+		e.ack(ctx, s, nil, now)
+		return
+	}
+	var sent []int
+	var err error
+	if it.Kind == KindDelete {
+		err = e.api.Delete(ctx, s.chat, it.IDs)
+	} else {
+		var id int
+		if id, err = e.api.Send(ctx, s.chat, it); err == nil {
+			sent = []int{id}
+		}
+	}
+	var ra *RetryAfter
+	switch {
+	case err == nil:
+		s.backoff = 0
+		s.lastSend = now
+		e.Stats.Sent.Add(1)
+		e.ack(ctx, s, sent, now)
+	case errors.Is(err, ErrBlocked):
+		e.Stats.Blocked.Add(1)
+		log.Info().Str("outcome", "blocked").Msg("delivery: the person blocked the bot; outbox emptied")
+		if err := e.q.Block(ctx, s.chat, e.cfg.Owner); err != nil {
+			e.retry(s, now.Add(time.Second)) // keep the lease until the flag is stored
+			return
+		}
+		e.release(s)
+	case errors.Is(err, ErrRejected):
+		e.Stats.Dropped.Add(1)
+		log.Warn().Str("outcome", "rejected").Msg("delivery: Telegram refused a reply; dropped")
+		e.ack(ctx, s, nil, now)
+	case errors.As(err, &ra):
+		e.retry(s, now.Add(ra.Wait))
+	default:
+		s.backoff = min(max(2*s.backoff, time.Second), maxBackoff)
+		e.retry(s, now.Add(s.backoff))
+	}
+}
+
+// ack records a sent (or dropped) head and moves to the next entry.
+func (e *Engine) ack(ctx context.Context, s *slot, sent []int, now time.Time) {
+	res, err := e.q.Ack(ctx, s.chat, e.cfg.Owner, s.raw, sent, e.pace(s.chat), now)
+	if err != nil {
+		// Already on the phone: remember it so only the ack is retried.
+		s.unacked, s.ackOnly = sent, true
+		s.backoff = min(max(2*s.backoff, time.Second), maxBackoff)
+		e.retry(s, now.Add(s.backoff))
+		return
+	}
+	s.unacked, s.ackOnly = nil, false
+	if res.Escaped && len(sent) > 0 {
+		// Queued before an erase that happened while it was on its way.
+		e.Stats.Escaped.Add(1)
+		_ = e.api.Delete(ctx, s.chat, sent)
+	}
+	if res.Lost {
+		e.release(s)
+		return
+	}
+	if res.Next == "" {
+		e.mu.Lock()
+		reclaim := s.reclaim
+		s.reclaim = false
+		e.mu.Unlock()
+		if reclaim {
+			// A step of this replica took the lease again after this ack
+			// handed it back: ask the store what is queued now.
+			if c, err := e.q.Claim(ctx, s.chat, e.cfg.Owner); err == nil && c.Held && c.Head != "" {
+				e.mu.Lock()
+				e.setHeadLocked(s, c.Head)
+				e.scheduleLocked(s, e.notBefore(s.chat, c.Pace))
+				e.mu.Unlock()
+				return
+			}
+		}
+		e.release(s)
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s.reclaim = false
+	if s.lost {
+		e.dropLocked(s)
+		return
+	}
+	e.setHeadLocked(s, res.Next)
+	e.scheduleLocked(s, e.notBefore(s.chat, res.Pace))
+}
+
+// retry puts the slot back to try again at at.
+func (e *Engine) retry(s *slot, at time.Time) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if s.lost {
+		e.dropLocked(s)
+		return
+	}
+	e.scheduleLocked(s, at)
+}
+
+// release forgets a slot whose lease is handed back or lost.
+func (e *Engine) release(s *slot) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.dropLocked(s)
+}
