@@ -52,7 +52,7 @@ func TestFamilyJourneyFrench(t *testing.T) {
 	}
 	f.tap("Soutien psychologique", 1)
 	got = f.tap("Pour moi", 1)
-	if !strings.Contains(got[0].Text, "116 006") {
+	if !strings.Contains(got[0].Text, "116\u00a0006") {
 		t.Errorf("psychological support shows no service card:\n%s", got[0].Text)
 	}
 	f.say("/retour", 1)
