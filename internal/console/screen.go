@@ -11,6 +11,7 @@ import (
 type screen struct {
 	pending []conversation.Reply
 	next    int
+	erased  int // messages deleted during the last action
 }
 
 var _ conversation.Sender = (*screen)(nil)
@@ -21,7 +22,10 @@ func (sc *screen) Send(_ context.Context, _ int64, m conversation.Outgoing) (int
 	return sc.next, nil
 }
 
-func (sc *screen) Delete(context.Context, int64, []int) error { return nil }
+func (sc *screen) Delete(_ context.Context, _ int64, ids []int) error {
+	sc.erased += len(ids)
+	return nil
+}
 
 func (sc *screen) AnswerButton(context.Context, string) error { return nil }
 

@@ -6,12 +6,19 @@ import (
 )
 
 // typedAnswer reads the answer to an input node of a built-in type. An
-// answer it cannot read means "prefer not to say": the person moves on.
+// answer it cannot read means "prefer not to say": the person moves on. When
+// they wrote more than a few words (a story, a question), they are told, with
+// the next step, that nobody reads what is written here.
 func (s *stepper) typedAnswer(n *Node, text string) {
+	ok := false
 	if n.Ask.Type == TypeArrondissement {
-		if v, ok := Arrondissement(text); ok {
+		var v string
+		if v, ok = Arrondissement(text); ok {
 			s.setVar(n.Ask.Var, v)
 		}
+	}
+	if !ok && len(strings.Fields(text)) > 3 {
+		s.notice(NoticeUseButtons)
 	}
 	s.goTo(n.Next)
 }

@@ -109,7 +109,12 @@ func TestArrondissementIsNeverRefused(t *testing.T) {
 		{"Vitrolles", ""}, {"non", ""},
 	} {
 		next, out := text(t, f, st, tc.in)
-		wantOut(t, out, "message fin", "end fin")
+		if len(tc.in) > 40 {
+			// A story is not refused, but the person learns nobody reads it.
+			wantOut(t, out, "notice use_buttons", "message fin", "end fin")
+		} else {
+			wantOut(t, out, "message fin", "end fin")
+		}
 		if next.Vars["arrondissement"] != tc.want {
 			t.Errorf("%q: arrondissement %q, want %q", tc.in, next.Vars["arrondissement"], tc.want)
 		}
