@@ -36,7 +36,7 @@ func TestFamilyJourneyFrench(t *testing.T) {
 	f := newFamily(t, tg, 1001, "fr")
 
 	got := f.say("/start", 1)
-	if !strings.Contains(got[0].Text, "Êtes-vous dans un endroit sûr pour écrire ?") {
+	if !strings.Contains(got[0].Text, "Êtes-vous dans un endroit sûr pour lire ces messages ?") {
 		t.Fatalf("first message: %q", got[0].Text)
 	}
 	if !got[0].Protected {
@@ -45,14 +45,13 @@ func TestFamilyJourneyFrench(t *testing.T) {
 	if _, ok := got[0].Data("العربية"); !ok {
 		t.Error("the first message offers no switch to Arabic")
 	}
-	f.tap("Oui", 1)
-	got = f.say("13", 1)
-	if !strings.Contains(got[0].Text, "En quoi pouvons-nous vous aider") {
-		t.Fatalf("after the arrondissement: %q", got[0].Text)
+	got = f.tap("Oui", 1)
+	if !strings.Contains(got[0].Text, "De quoi avez-vous besoin") {
+		t.Fatalf("the need comes first: %q", got[0].Text)
 	}
 	f.tap("Soutien psychologique", 1)
 	got = f.tap("Pour moi", 1)
-	if !strings.Contains(got[0].Text, "116 006") {
+	if !strings.Contains(got[0].Text, "116\u00a0006") {
 		t.Errorf("psychological support shows no service card:\n%s", got[0].Text)
 	}
 	f.say("/retour", 1)
@@ -77,11 +76,10 @@ func TestFamilyJourneyArabic(t *testing.T) {
 	f := newFamily(t, tg, 1002, "ar")
 
 	got := f.say("/start", 1)
-	if !strings.Contains(got[0].Text, "هل أنت في مكان آمن للكتابة؟") {
+	if !strings.Contains(got[0].Text, "هل أنت في مكان آمن لقراءة هذه الرسائل؟") {
 		t.Fatalf("an Arabic phone is greeted in Arabic; got %q", got[0].Text)
 	}
 	f.tap("نعم", 1)
-	f.tap("أفضّل عدم القول", 1)
 	f.tap("حقوقي وتقديم شكوى", 1)
 	f.tap("تقديم شكوى", 1)
 	if !strings.Contains(f.last().Text, "▪️") || !strings.Contains(f.last().Text, "116") {
@@ -103,7 +101,7 @@ func TestEmergencyKeywordWinsAnywhere(t *testing.T) {
 	f.tap("Oui", 1)
 	got := f.say("ils ont une ARME devant chez moi", 1)
 	if !strings.Contains(got[0].Text, "17") || !strings.Contains(got[0].Text, "114") {
-		t.Errorf("emergency keyword at the arrondissement step did not show the emergency numbers:\n%s", got[0].Text)
+		t.Errorf("emergency keyword at the needs menu did not show the emergency numbers:\n%s", got[0].Text)
 	}
 	if strings.Contains(logs.String(), "ARME") {
 		t.Error("the message text reached the logs")
@@ -116,13 +114,12 @@ func TestStaleButtonShowsCurrentStep(t *testing.T) {
 	f := newFamily(t, tg, 1004, "fr")
 	first := f.say("/start", 1)[0]
 	f.tap("Oui", 1)
-	f.tap("Je préfère ne pas dire", 1)
 	current := f.last()
 	got := f.tapOn(first, "Non, je suis en danger", 1)
 	if !strings.Contains(got[0].Text, "Ce menu a changé") && !strings.Contains(got[0].Text, "menu") {
 		t.Errorf("stale button: %q", got[0].Text)
 	}
-	if !strings.Contains(got[0].Text, "En quoi pouvons-nous vous aider") {
+	if !strings.Contains(got[0].Text, "De quoi avez-vous besoin") {
 		t.Errorf("stale button did not show the current step again: %q", got[0].Text)
 	}
 	_ = current
@@ -131,7 +128,7 @@ func TestStaleButtonShowsCurrentStep(t *testing.T) {
 	_, cb := tg.Tap(f.chat, current.ID, "deadbeef:urgence:0", f.opts...)
 	f.await(f.mark + 1)
 	f.waitAnswered(cb)
-	if !strings.Contains(f.last().Text, "En quoi pouvons-nous vous aider") {
+	if !strings.Contains(f.last().Text, "De quoi avez-vous besoin") {
 		t.Errorf("forged button moved the person: %q", f.last().Text)
 	}
 }

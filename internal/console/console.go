@@ -135,6 +135,13 @@ func (s *Session) show() error {
 	}
 	n := s.opt.Flow.Nodes[st.Node]
 	lettered := n != nil && n.Kind == flow.KindInput
+	if s.screen.erased > 0 {
+		// On a phone the chat is now empty: say so, or a transcript would
+		// seem to show nothing happening.
+		fmt.Fprintln(s.opt.Out, "── (the conversation was erased: the chat is empty) ──")
+		fmt.Fprintln(s.opt.Out)
+		s.screen.erased = 0
+	}
 	for _, r := range s.screen.take() {
 		fmt.Fprintln(s.opt.Out, "── Boussole ──")
 		fmt.Fprintln(s.opt.Out, r.Text)

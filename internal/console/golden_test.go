@@ -128,9 +128,10 @@ func TestEveryPathCanBeWalked(t *testing.T) {
 					}
 				}
 			}
-			// Routes and messages that do not wait are never "where" a person is.
+			// Routes and messages that do not wait are never "where" a person
+			// is, nor an erase node (the conversation is gone).
 			for id, n := range f.Nodes {
-				if n.Kind == flow.KindRoute || n.Kind == flow.KindMessage && len(n.Options) == 0 {
+				if n.Kind == flow.KindRoute || n.Kind == flow.KindErase || n.Kind == flow.KindMessage && len(n.Options) == 0 {
 					continue
 				}
 				if !seen[id] {

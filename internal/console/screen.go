@@ -13,6 +13,7 @@ type screen struct {
 	pending []conversation.Reply
 	next    int
 	claim   delivery.Claim
+	erased  int // messages deleted during the last action
 }
 
 var (
@@ -31,7 +32,10 @@ func (sc *screen) SendNow(ctx context.Context, chat int64, it delivery.Item) (in
 	return sc.Send(ctx, chat, it)
 }
 
-func (sc *screen) Delete(context.Context, int64, []int) error { return nil }
+func (sc *screen) Delete(_ context.Context, _ int64, ids []int) error {
+	sc.erased += len(ids)
+	return nil
+}
 
 func (sc *screen) AnswerButton(context.Context, string, string) error { return nil }
 

@@ -58,8 +58,7 @@ func (s *Service) decide(_ context.Context, st flow.State, u Update, now time.Ti
 			case "urgence":
 				in = flow.Input{Kind: flow.InEmergency}
 			case "effacer":
-				return decision{state: flow.State{}, action: actErase,
-					replies: []Reply{{Text: s.Bundle.T(lang, "erased", nil), Lang: lang}}}, nil
+				return eraseAll(), nil
 			case "oubli":
 				return s.forgetConfirm(st, lang, now), nil
 			case "langue":
@@ -75,11 +74,23 @@ func (s *Service) decide(_ context.Context, st flow.State, u Update, now time.Ti
 		return decision{}, err
 	}
 	for _, o := range outs {
-		if o.Kind == flow.OutHandoff {
+		switch o.Kind {
+		case flow.OutHandoff:
 			return s.noDesk(f, st, now), nil
+		case flow.OutErase:
+			return eraseAll(), nil // "Effacer nos échanges", "Pas maintenant"
 		}
 	}
 	return decision{state: next, replies: Render(f, s.Bundle, next.Lang, outs)}, nil
+}
+
+// eraseAll is /effacer, and the flow's erase buttons: the messages of the
+// last 48 hours and the state are deleted, and nothing is sent after it. A
+// confirmation ("conversation erased") would be the only message left in
+// the chat and its preview in the chat list: it would tell whoever looks at
+// the phone that something was hidden. The chat emptied is the answer.
+func eraseAll() decision {
+	return decision{state: flow.State{}, action: actErase}
 }
 
 // noDesk answers a request for a volunteer while the volunteer desk is not

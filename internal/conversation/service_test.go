@@ -139,7 +139,6 @@ func TestOrdinaryStepCosts(t *testing.T) {
 	fx := newFixture(t)
 	fx.handle(t, conversation.Update{Kind: conversation.KindText, Text: "/start", MsgID: 1, Lang: "fr"})
 	fx.tap(t, "Oui")
-	fx.tap(t, "Je préfère ne pas dire")
 	fx.rtt.Reset()
 	fx.out.calls = 0
 	res := fx.tap(t, "Soutien psychologique")
@@ -202,6 +201,7 @@ func TestEraseDeletesJournalAndState(t *testing.T) {
 	fx.handle(t, conversation.Update{Kind: conversation.KindText, Text: "/start", MsgID: 10, Lang: "fr"})
 	fx.tap(t, "Oui")
 	fx.handle(t, conversation.Update{Kind: conversation.KindText, Text: "3", MsgID: 12})
+	sent := len(fx.out.sent)
 	res := fx.handle(t, conversation.Update{Kind: conversation.KindText, Text: "/effacer", MsgID: 13})
 	if res.Outcome != "erased" {
 		t.Fatalf("outcome %q", res.Outcome)
@@ -213,8 +213,8 @@ func TestEraseDeletesJournalAndState(t *testing.T) {
 	if len(want) > 0 {
 		t.Errorf("not deleted: %v (deleted %v)", want, fx.out.deleted)
 	}
-	if fx.out.last().Text != "Conversation effacée." {
-		t.Errorf("last line %q", fx.out.last().Text)
+	if len(fx.out.sent) != sent {
+		t.Errorf("/effacer left a message behind: %q", fx.out.last().Text)
 	}
 	res = fx.handle(t, conversation.Update{Kind: conversation.KindText, Text: "bonjour", MsgID: 14})
 	if res.Node != "securite" {
@@ -222,20 +222,59 @@ func TestEraseDeletesJournalAndState(t *testing.T) {
 	}
 }
 
-func TestHandoffWithoutDeskSaysSoAndGoesBack(t *testing.T) {
+// While no volunteer desk exists, no screen offers a person who will answer
+// here: "talk to someone now" gives the lines that answer, by day and night.
+func TestNoScreenOffersAVolunteer(t *testing.T) {
 	fx := newFixture(t)
 	fx.handle(t, conversation.Update{Kind: conversation.KindText, Text: "/start", MsgID: 1, Lang: "fr"})
 	fx.tap(t, "Oui")
-	fx.tap(t, "Je préfère ne pas dire")
-	fx.tap(t, "Je veux parler à quelqu'un")
-	res := fx.tap(t, "Oui, parler à quelqu'un")
+	res := fx.tap(t, "Parler à quelqu'un maintenant")
 	text := fx.out.last().Text
-	if !strings.Contains(text, "116") || strings.Contains(text, "Votre demande est envoyée") ||
-		strings.Contains(text, "peut vous écouter ici") {
-		t.Errorf("without a volunteer desk the bot must not promise an answer: %q", text)
+	if res.Node != "ecoute" || !strings.Contains(text, "116\u00a0006") || !strings.Contains(text, "3114") ||
+		!strings.Contains(text, "Personne ne lit") {
+		t.Errorf("talk to someone now should give the lines that answer now: %q", text)
 	}
-	if res.Node != "besoin" || len(fx.out.last().Buttons) == 0 {
-		t.Errorf("the person should be back at the step before the offer, with its buttons: %q", res.Node)
+	for id, n := range fx.svc.Flow().Nodes {
+		if n.Kind == flow.KindHandoff {
+			t.Errorf("node %s offers a volunteer, and no volunteer desk answers", id)
+		}
+	}
+}
+
+// The discretion buttons erase, as /effacer does, and leave nothing on screen.
+func TestDiscretionButtonsErase(t *testing.T) {
+	for name, taps := range map[string][]string{
+		"not now":           {"Pas maintenant"},
+		"emergency screen":  {"Non, je suis en danger", "Effacer nos échanges"},
+		"discretion screen": {"Oui", "Discrétion, effacer", "Effacer maintenant"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			fx := newFixture(t)
+			fx.handle(t, conversation.Update{Kind: conversation.KindText, Text: "/start", MsgID: 10, Lang: "fr"})
+			var res conversation.Result
+			sent := 0
+			for _, label := range taps {
+				sent = len(fx.out.sent)
+				res = fx.tap(t, label)
+			}
+			if res.Outcome != "erased" {
+				t.Fatalf("outcome %q after %v", res.Outcome, taps)
+			}
+			if len(fx.out.sent) != sent {
+				t.Errorf("erasing left a message on screen: %q", fx.out.last().Text)
+			}
+			deleted := map[int]bool{}
+			for _, id := range fx.out.deleted {
+				deleted[id] = true
+			}
+			if !deleted[10] || !deleted[1] {
+				t.Errorf("the /start message and the first reply were not deleted: %v", fx.out.deleted)
+			}
+			res = fx.handle(t, conversation.Update{Kind: conversation.KindText, Text: "bonjour", MsgID: 20})
+			if res.Node != "securite" {
+				t.Errorf("after erasing the person starts again, at %q", res.Node)
+			}
+		})
 	}
 }
 

@@ -27,7 +27,9 @@ func parseCallback(data string) (version, node, key string, ok bool) {
 const (
 	ButtonBack    = "g:back"
 	ButtonRestart = "g:restart"
-	buttonLang    = "g:lang:"
+	// ButtonEmergency is the 🆘 button shown on every screen.
+	ButtonEmergency = "g:sos"
+	buttonLang      = "g:lang:"
 )
 
 // ButtonLanguage is the data of a button that switches to lang.
@@ -41,6 +43,8 @@ func ButtonInput(data string) Input {
 		return Input{Kind: InBack}
 	case data == ButtonRestart:
 		return Input{Kind: InRestart}
+	case data == ButtonEmergency:
+		return Input{Kind: InEmergency}
 	case strings.HasPrefix(data, buttonLang):
 		return Input{Kind: InLanguage, Lang: strings.TrimPrefix(data, buttonLang)}
 	}

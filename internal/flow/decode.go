@@ -118,6 +118,11 @@ func (d *decoder) text(n *yaml.Node, what string, langs []string) Text {
 			d.errorf(f.val, CodeEmptyText, "key", what, "lang", lang)
 			continue
 		}
+		if rtlLanguages[lang] {
+			if m := digitSpaceDigit.FindString(s); m != "" {
+				d.errorf(f.val, CodeRTLDigits, "key", what, "lang", lang, "value", m)
+			}
+		}
 		t[lang] = s
 	}
 	for _, lang := range langs {

@@ -7,7 +7,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-var nodeKeys = []string{"text", "resources", "options", "next", "input", "skip", "route", "handoff", "end"}
+var nodeKeys = []string{"text", "resources", "options", "next", "input", "skip", "route", "handoff", "end", "erase"}
 
 // node decodes one node; its kind is given by which of input, route, handoff
 // or end it holds (none: a message).
@@ -19,7 +19,7 @@ func (d *decoder) node(id string, nf field, langs []string) (*Node, *nodeSrc) {
 	n := &Node{ID: id, Kind: KindMessage}
 	src := &nodeSrc{key: nf.key, fields: fs}
 	var kinds []string
-	for _, k := range []Kind{KindInput, KindRoute, KindHandoff, KindEnd} {
+	for _, k := range []Kind{KindInput, KindRoute, KindHandoff, KindEnd, KindErase} {
 		if _, ok := fs[string(k)]; ok {
 			kinds = append(kinds, string(k))
 			n.Kind = k
@@ -35,6 +35,7 @@ func (d *decoder) node(id string, nf field, langs []string) (*Node, *nodeSrc) {
 		KindRoute:   {"route"},
 		KindHandoff: {"text", "handoff", "options"},
 		KindEnd:     {"text", "resources", "end"},
+		KindErase:   {"erase"},
 	}
 	requiredFor := map[Kind][]string{
 		KindMessage: {"text"},
@@ -96,9 +97,11 @@ func (d *decoder) node(id string, nf field, langs []string) (*Node, *nodeSrc) {
 	if f, ok := fs["handoff"]; ok {
 		n.Handoff = d.handoff(f.val, where+".handoff", langs)
 	}
-	if f, ok := fs["end"]; ok {
-		if f.val.Tag != "!!bool" || f.val.Value != "true" {
-			d.errorf(f.val, CodeWrongType, "key", where+".end", "want", "true")
+	for _, key := range []string{"end", "erase"} {
+		if f, ok := fs[key]; ok {
+			if f.val.Tag != "!!bool" || f.val.Value != "true" {
+				d.errorf(f.val, CodeWrongType, "key", where+"."+key, "want", "true")
+			}
 		}
 	}
 	return n, src
@@ -114,7 +117,7 @@ func (d *decoder) gotoRef(n *yaml.Node, what string, src *nodeSrc) string {
 
 func (d *decoder) option(n *yaml.Node, what string, langs []string, src *nodeSrc) Option {
 	var o Option
-	fs, _ := d.fields(n, what, []string{"label", "set", "goto"}, []string{"label", "goto"})
+	fs, _ := d.fields(n, what, []string{"label", "set", "goto", "resume"}, []string{"label", "goto"})
 	if fs == nil {
 		return o
 	}
@@ -127,6 +130,12 @@ func (d *decoder) option(n *yaml.Node, what string, langs []string, src *nodeSrc
 	}
 	if f, ok := fs["goto"]; ok {
 		o.Goto = d.gotoRef(f.val, what+".goto", src)
+	}
+	if f, ok := fs["resume"]; ok {
+		if f.val.Tag != "!!bool" || f.val.Value != "true" {
+			d.errorf(f.val, CodeWrongType, "key", what+".resume", "want", "true")
+		}
+		o.Resume = true
 	}
 	return o
 }
@@ -160,11 +169,24 @@ func (d *decoder) vars(n *yaml.Node, what string) map[string]string {
 }
 
 func (d *decoder) input(n *yaml.Node, what string, langs []string) *Ask {
-	fs, _ := d.fields(n, what, []string{"var", "pattern", "retry"}, []string{"var", "retry"})
+	fs, _ := d.fields(n, what, []string{"var", "type", "pattern", "retry"}, []string{"var"})
 	if fs == nil {
 		return nil
 	}
 	in := &Ask{}
+	if f, ok := fs["type"]; ok {
+		if s, ok := d.str(f.val, what+".type"); ok {
+			if s != TypeArrondissement {
+				d.errorf(f.val, CodeWrongType, "key", what+".type", "want", "type: "+TypeArrondissement)
+			}
+			in.Type = s
+		}
+		if _, both := fs["pattern"]; both {
+			d.errorf(f.key, CodeUnknownKey, "key", "pattern", "in", what, "allowed", "var, type")
+		}
+	} else if _, ok := fs["retry"]; !ok {
+		d.errorf(n, CodeMissingKey, "key", "retry", "in", what)
+	}
 	if f, ok := fs["var"]; ok {
 		in.Var, _ = d.id(f.val, what+".var")
 	}

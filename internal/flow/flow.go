@@ -30,6 +30,7 @@ const (
 	KindRoute   Kind = "route"
 	KindHandoff Kind = "handoff"
 	KindEnd     Kind = "end"
+	KindErase   Kind = "erase" // erases the conversation, as /effacer does, and shows nothing
 )
 
 // Priority of a handoff ticket.
@@ -80,11 +81,15 @@ type Node struct {
 	folded   map[string][]string // the button labels normalized, for labels typed out
 }
 
-// Option is a button of a message or handoff node.
+// Option is a button of a message or handoff node. An option with Resume
+// takes a person who was sent to the emergency node (by a keyword, the
+// command or the 🆘 button) back to where they were; otherwise, and for
+// anyone who chose the emergency node from the flow, it goes to Goto.
 type Option struct {
-	Label Text
-	Set   map[string]string
-	Goto  string
+	Label  Text
+	Set    map[string]string
+	Goto   string
+	Resume bool
 }
 
 // Ask reads free text into a variable (the input key of a node).
@@ -92,7 +97,14 @@ type Ask struct {
 	Var     string
 	Pattern *regexp.Regexp
 	Retry   Text
+	// Type is a built-in kind of answer ("arrondissement"): the answer is
+	// read leniently, and anything else means "prefer not to say": the
+	// person moves on, never asked again, never told the answer is wrong.
+	Type string
 }
+
+// Built-in answer types of an input node.
+const TypeArrondissement = "arrondissement"
 
 // Route is one branch of a route node. An empty When always holds.
 type Route struct {

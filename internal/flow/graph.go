@@ -20,7 +20,7 @@ func (f *Flow) Mermaid(lang string) string {
 	fmt.Fprintf(&b, "    emergency{{emergency keywords}} -.-> %s\n", f.Emergency.Goto)
 	shapes := map[Kind][2]string{
 		KindMessage: {"[", "]"}, KindInput: {"[/", "/]"}, KindRoute: {"{", "}"},
-		KindHandoff: {"[[", "]]"}, KindEnd: {"([", "])"},
+		KindHandoff: {"[[", "]]"}, KindEnd: {"([", "])"}, KindErase: {"([", "])"},
 	}
 	for _, id := range ids {
 		n := f.Nodes[id]

@@ -34,6 +34,7 @@ const (
 	OutRelay                     // pass Text to the volunteer
 	OutAlert                     // tell the volunteer the person wrote an emergency keyword
 	OutEnd                       // the flow reached an end node
+	OutErase                     // erase the conversation (an erase node): as /effacer, nothing shown
 )
 
 // Notice names a situation the bot explains in its own words (locales/).

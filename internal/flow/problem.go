@@ -55,6 +55,7 @@ const (
 	CodeNoKeywords         Code = "no_keywords"
 	CodeUnverified         Code = "unverified_resource"
 	CodeIncompleteResource Code = "incomplete_resource"
+	CodeRTLDigits          Code = "rtl_digit_groups"
 )
 
 // Problem is one finding of the validator, located in a file.

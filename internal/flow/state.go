@@ -23,6 +23,7 @@ type State struct {
 	Lang    string            `json:"l,omitempty"`
 	Mode    Mode              `json:"m,omitempty"`
 	Urgent  bool              `json:"u,omitempty"` // went through the emergency node
+	Resume  string            `json:"r,omitempty"` // the node the emergency interrupted, to resume from
 	Steps   int               `json:"s,omitempty"`
 	At      int64             `json:"t,omitempty"` // unix seconds of the last step
 }

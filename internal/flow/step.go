@@ -58,6 +58,10 @@ type stepper struct {
 func (s *stepper) apply(in Input) {
 	switch in.Kind {
 	case InStart:
+		if n := s.f.Nodes[s.st.Node]; s.st.Mode == ModeFlow && n.Kind == KindEnd {
+			s.restart() // coming back after the end starts again, in the same language
+			return
+		}
 		s.reshow()
 	case InText:
 		s.text(in.Text)
@@ -160,6 +164,11 @@ func (s *stepper) enter(id string) {
 		switch {
 		case n.Kind == KindRoute:
 			id = s.route(n)
+		case n.Kind == KindErase:
+			// The conversation is erased: nothing to show, nothing to keep.
+			s.st = State{Flow: s.f.ID, Version: s.f.Version, Lang: s.st.Lang, Steps: s.st.Steps, At: s.st.At}
+			s.out = append(s.out[:0], Output{Kind: OutErase, Node: n.ID})
+			return
 		case n.Kind == KindMessage && len(n.Options) == 0:
 			s.out = append(s.out, Output{Kind: OutMessage, Node: n.ID, Text: n.rendered[s.st.Lang]})
 			id = n.Next
@@ -218,6 +227,7 @@ func (s *stepper) back() {
 		s.notice(NoticeWithHuman)
 		return
 	}
+	s.st.Resume = ""
 	h := s.st.History
 	if len(h) == 0 {
 		s.notice(NoticeNoBack)
@@ -245,6 +255,7 @@ func (s *stepper) emergency() {
 		s.show(target)
 		return
 	}
+	s.st.Resume = s.st.Node
 	s.goTo(target.ID)
 }
 
@@ -282,6 +293,14 @@ func (s *stepper) choose(n *Node, i int) {
 	}
 	o := n.Options[i]
 	s.setVars(o.Set)
+	resume := s.st.Resume
+	s.st.Resume = ""
+	if h := s.st.History; o.Resume && resume != "" && len(h) > 0 && h[len(h)-1] == resume && s.f.Nodes[resume] != nil {
+		// Back to where the emergency interrupted the person, as "back" would.
+		s.st.History = h[: len(h)-1 : len(h)-1]
+		s.show(s.f.Nodes[resume])
+		return
+	}
 	s.goTo(o.Goto)
 }
 

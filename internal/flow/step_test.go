@@ -36,6 +36,12 @@ func checkStep(f *Flow, st State, out []Output) error {
 	if !f.HasLanguage(st.Lang) {
 		return fmt.Errorf("state language %q", st.Lang)
 	}
+	if len(out) == 1 && out[0].Kind == OutErase {
+		if st.Started() || len(st.History) > 0 || st.Vars != nil || st.Resume != "" {
+			return fmt.Errorf("an erase keeps a state: %+v", st)
+		}
+		return nil
+	}
 	if err := waiting(f, st.Node); err != nil {
 		return fmt.Errorf("current node: %w", err)
 	}
@@ -124,6 +130,8 @@ func summary(out []Output) []string {
 			s = append(s, "alert")
 		case OutEnd:
 			s = append(s, "end "+o.Node)
+		case OutErase:
+			s = append(s, "erase "+o.Node)
 		default:
 			s = append(s, fmt.Sprintf("kind %d", o.Kind))
 		}
@@ -882,9 +890,10 @@ nodes:
 	if next.Vars["prenom"] != "Amina" {
 		t.Fatalf("vars %v", next.Vars)
 	}
+	// Writing after the end starts again, in the same language.
 	next, out = text(t, f, next, "encore")
-	wantOut(t, out, "notice ended", "message merci", "end merci")
-	if next.Node != "merci" {
+	wantOut(t, out, "message prenom")
+	if next.Node != "prenom" || next.Lang != "fr" || len(next.History) != 0 {
 		t.Fatalf("state %+v", next)
 	}
 }
@@ -991,7 +1000,7 @@ func TestNextChainsOutputs(t *testing.T) {
 		t.Fatalf("state %+v", st)
 	}
 	_, out = text(t, f, st, "merci")
-	wantOut(t, out, "notice ended", "message fin", "end fin")
+	wantOut(t, out, "message accueil")
 }
 
 func TestOptionByText(t *testing.T) {

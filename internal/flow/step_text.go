@@ -27,8 +27,7 @@ func (s *stepper) text(text string) {
 	case n.Kind == KindInput:
 		s.answer(n, strings.TrimSpace(text), folded)
 	case n.Kind == KindEnd:
-		s.notice(NoticeEnded)
-		s.show(n)
+		s.restart() // coming back after the end starts again, in the same language
 	default:
 		if i, ok := s.optionByText(n, text, folded); ok {
 			s.choose(n, i)
@@ -83,6 +82,10 @@ func number(t string) (int, bool) {
 }
 
 func (s *stepper) answer(n *Node, text string, folded []byte) {
+	if n.Ask.Type != "" {
+		s.typedAnswer(n, text)
+		return
+	}
 	if utf8.RuneCountInString(text) > MaxInputRunes {
 		s.notice(NoticeTooLong)
 		s.show(n)
