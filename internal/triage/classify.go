@@ -258,7 +258,7 @@ func (c *Classifier) resolve(ws []word, spans []span) Match {
 			o := spans[j]
 			if i != j && c.terms[o.term].role == alarm && o.dropped == "" &&
 				o.from <= s.from && s.to <= o.to && o.to-o.from > s.to-s.from {
-				s.dropped = "inside «" + c.terms[o.term].text + "»"
+				s.dropped = inside + c.terms[o.term].text + "»"
 				break
 			}
 		}
@@ -266,9 +266,9 @@ func (c *Classifier) resolve(ws []word, spans []span) Match {
 	var m Match
 	best, bestScore := "", 0
 	for _, class := range c.classes {
-		score := 0
-		for _, s := range spans {
-			if t := c.terms[s.term]; t.role == alarm && t.class == class && s.dropped == "" {
+		score := 0 // stretches of words that fired, however many terms each matched
+		for i, s := range spans {
+			if t := c.terms[s.term]; t.role == alarm && t.class == class && s.dropped == "" && !c.counted(spans[:i], s) {
 				score++
 			}
 		}
@@ -277,19 +277,47 @@ func (c *Classifier) resolve(ws []word, spans []span) Match {
 		}
 	}
 	m.Class = best
-	for _, s := range spans {
+	for i, s := range spans {
 		t := c.terms[s.term]
-		if t.role != alarm {
-			continue
+		if t.role != alarm || strings.HasPrefix(s.dropped, inside) {
+			continue // a part of a longer term says nothing more
 		}
 		desc := t.class + " " + t.writing + " " + t.text + " [" + quote(ws, s.from, s.to) + "]"
 		if s.dropped == "" {
-			m.Fired = append(m.Fired, desc)
-		} else {
-			m.Cancelled = append(m.Cancelled, desc+" ← "+s.dropped)
+			if !c.counted(spans[:i], s) {
+				m.Fired = appendNew(m.Fired, desc)
+			}
+		} else if len(m.Cancelled) < 8 {
+			m.Cancelled = appendNew(m.Cancelled, desc+" ← "+s.dropped)
 		}
 	}
 	return m
+}
+
+// counted reports whether an earlier standing span covers the same words
+// for the same class: «يقتلوني» matches يقتل, قتل and قتلى, one alarm.
+func (c *Classifier) counted(earlier []span, s span) bool {
+	class := c.terms[s.term].class
+	for _, o := range earlier {
+		if o.from == s.from && o.to == s.to && o.dropped == "" && c.terms[o.term].role == alarm && c.terms[o.term].class == class {
+			return true
+		}
+	}
+	return false
+}
+
+// inside marks a term dropped because a longer one holds it.
+const inside = "inside «"
+
+// appendNew appends s unless list has it already (a term both built in and
+// added by an admin).
+func appendNew(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
 }
 
 func quote(ws []word, from, to int) string {

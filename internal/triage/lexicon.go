@@ -44,7 +44,7 @@ danger ar: خطر; خطير; تهديد; هدد; مهدد; خايف; خوف; خ�
 danger ar: النجده; نجده; =ساعدني; =ساعدوني; =ساعدونا; =ساعدنا; =عاونوني; =عاونونا; =عاوني; =عاونيني; =عتقوني; =عتقني; =عتقونا; =انقذوني; =انقذني; =انقذونا; =تابعيني; =تابعينا; =تابعينو; =الحقوني; =اغيثوني; =غيثوني; يتبعني; تبعوني; يتبعوني; تبعني; يتبعونا
 suicide ar !: انتحار; =ننتحر; =نتحر; =سانتحر; بغيت نموت; باغي نموت; نحب نموت; نتمنى نموت; نموت; اريد ان اموت; اريد الموت; اموت; تمنيت الموت; نقتل روحي; نقتل راسي; قتل روحي; الله ياخذني; ~=بقيتش نعيش; ~=بغيتش نعيش; ~=بقاتش رغبه في الحياه; ~=ما بغيت نعيش; نقتل نفسي; اقتل نفسي; قتل نفسي; نرمي روحي; نرمي راسي; ~علاش نعيش; تعبت من الحياه
 danger latin !: slah; sla7; rsas; mous; mousat; kalach; qtel; qtl; qetlou; mjrouh; jerhouh; jra7; tirou; tiro; tiraw; khtef; khtaf; 7ar9; 7ra9; hjem; hajmo; dem; t3en; dbe7
-danger latin: khatar; khatr; najda; nejda; 3te9ni; 3te9; 3awen; 3awnouni; sa3d; sa3dni; khayf; khayef; khayfa; khawf; tab3; tab3ini; 3aynin; 3ayno; hedouni; yhedouni; mhedda; mhedded; hedouh; tahdid; ghber; darb; darbouni; qdam lbab; qdam dar; mkhal3a; khal3a
+danger latin: khatar; najda; nejda; 3te9ni; 3te9; 3awen; 3awnouni; sa3d; sa3dni; khayf; khayef; khayfa; khawf; tab3; tab3ini; 3aynin; 3ayno; hedouni; yhedouni; mhedda; mhedded; hedouh; tahdid; ghber; darb; darbouni; qdam lbab; qdam dar; mkhal3a; khal3a
 suicide latin !: nmout; nmot; nentahar; intihar; yakhodni; ~b9itch n3ich; ~mabghitch n3ich; ~ma bghitch n3ich; nqtel rasi; nqtel rou7i; nqtel nefsi; nermi rasi; lmout
 harmless fr: menace expulsion; peur de ne pas; peur de pas; la balle est dans; couteau pour couper; menace de greve; aux urgences; des urgences; les urgences; tir a l arc; balle de tennis; balle de foot; balle au foot; balle de ping; feu rouge; feu vert; feu d artifice; feu de camp; coup de fil; coup de main; coup de soleil; coup de tonnerre; coup de pouce; coup d oeil
 harmless fr: mort de rire; morte de rire; mourir de rire; meurs de faim; meurs de soif; meurs de chaud; meurs de froid; meurs de fatigue; mort de fatigue; tue le temps; ca me tue; tirer au sort; tirer un trait; tirer les cartes
@@ -56,7 +56,6 @@ minimiser fr !: mdr; ptdr; lol; xptdr
 minimiser ar: سؤال; غير سؤال; هل; واش; الحمد لله
 minimiser latin: so2al; sou2al; soual; wach; hamdoulah
 `
-
 
 // builtin parses builtinLexicon.
 func builtin() []term {

@@ -65,7 +65,7 @@ const minFrench = 4
 var arabicPrefixes = []string{
 	"وال", "فال", "بال", "كال", "ولل", "لل", "ال",
 	"وكي", "كي", "كت", "كن", "تي", "تن", "سي", "ست", "سن", "سا", "وي", "وت", "ون", "وب", "ول",
-	"و", "ف", "ب", "ل", "ي", "ت", "ن", "ا", "م",
+	"و", "ف", "ب", "ل", "ي", "ت", "ن", "ا",
 }
 
 var arabicSuffixes = []string{
@@ -164,7 +164,7 @@ func darijaKey(w string) string {
 // persons y/t/n, the durative k; the pronouns n (-ni, -na), h (-h, -ha), hm,
 // k, the plural w, the negation C (-ch).
 var (
-	darijaPrefixes = []string{"l", "w", "f", "b", "y", "t", "n", "k", "m", "kt", "ky", "kn", "wl", "fl", "bl"}
+	darijaPrefixes = []string{"l", "w", "f", "b", "y", "t", "n", "k", "kt", "ky", "kn", "wl", "fl", "bl"}
 	darijaSuffixes = []string{"hm", "n", "h", "k", "t", "w", "C"}
 )
 
