@@ -52,10 +52,10 @@ func (c *Classifier) Classify(text string) Match {
 func (c *Classifier) hits(ws []word, dst []hit) []hit {
 	var cbuf [48]candidate
 	for i, w := range ws {
-		add := func(refs []ref, stripped bool) bool {
+		add := func(refs []ref, k candidate) bool {
 			found := false
 			for _, r := range refs {
-				if r.short && !stripped {
+				if r.short && !k.stripped || r.exact && k.person {
 					continue
 				}
 				dst = append(dst, hit{i, r.term, r.pos})
@@ -65,24 +65,24 @@ func (c *Classifier) hits(ws []word, dst []hit) []hit {
 		}
 		if w.script == arabic {
 			for _, k := range arabicCandidates(cbuf[:0], w.s) {
-				add(c.ar[k.s], k.stripped)
+				add(c.ar[k.s], k)
 			}
 			continue
 		}
 		found := false
 		for _, k := range frenchCandidates(cbuf[:0], w.s) {
-			found = add(c.fr[k.s], k.stripped) || found
+			found = add(c.fr[k.s], k) || found
 		}
 		if key := darijaKey(w.s); len(key) >= 2 {
 			for _, k := range darijaCandidates(cbuf[:0], key) {
-				add(c.dj[k.s], k.stripped)
+				add(c.dj[k.s], k)
 			}
 		}
 		sp := spelling(w.s)
-		add(c.sp[sp], false)
+		add(c.sp[sp], candidate{s: sp})
 		for _, a := range latinArticles {
 			if len(sp) >= len(a)+3 && strings.HasPrefix(sp, a) {
-				add(c.sp[sp[len(a):]], true)
+				add(c.sp[sp[len(a):]], candidate{s: sp[len(a):], stripped: true})
 			}
 		}
 		if !found {
@@ -192,7 +192,10 @@ func (c *Classifier) spans(ws []word, hits []hit, dst []span) []span {
 					end, ok = j, true
 					break
 				}
-				if isNegation(ws, j) {
+				// A harmless sense is a set phrase: it skips only the small
+				// words that link a noun to its complement ("menace
+				// d'expulsion", «موس ديال الكوزينة»), never "par des dealers".
+				if isNegation(ws, j) || t.role == harmless && !linking[ws[j].s] {
 					break
 				}
 			}
@@ -223,9 +226,16 @@ func (c *Classifier) resolve(ws []word, spans []span) Match {
 		case harmless:
 			for j := range spans {
 				o := &spans[j]
-				if c.terms[o.term].role == alarm && o.from <= s.to && s.from <= o.to && o.dropped == "" {
-					o.dropped = "harmless «" + t.text + "»"
+				ot := c.terms[o.term]
+				if ot.role != alarm || o.dropped != "" || o.to < s.from || s.to < o.from {
+					continue
 				}
+				// A strong alarm that reaches past the harmless words stands:
+				// "menacé de mort" is not "menacé de perdre son logement".
+				if ot.strong && (o.from < s.from || o.to > s.to) {
+					continue
+				}
+				o.dropped = "harmless «" + t.text + "»"
 			}
 		case minimiser:
 			minimised = t.text
@@ -384,7 +394,17 @@ func negatedBy(ws []word, from int) int {
 			scope--
 		}
 	}
+	// A Darija negation reaches over a noun to its adjective: "machi
+	// mochkil khatir".
+	if k := from - 2; ws[from].script == latin && k >= 0 && darijaNegation(ws[k].s) {
+		return k
+	}
 	return -1
+}
+
+func darijaNegation(w string) bool {
+	return w == "machi" || w == "mashi" || w == "makayn" || w == "walo" ||
+		len(w) >= 6 && strings.HasPrefix(w, "ma") && strings.HasSuffix(w, "ch")
 }
 
 // transparent are the small words a negation reaches over.
@@ -395,3 +415,7 @@ var transparent = map[string]bool{
 	"nous": true, "vous": true, "se": true, "s": true, "vraiment": true, "trop": true, "encore": true,
 	"في": true, "فيه": true, "هناك": true, "f": true, "fi": true,
 }
+
+// linking are the small words a harmless phrase may skip.
+var linking = map[string]bool{"de": true, "d": true, "du": true, "des": true, "la": true, "le": true, "l": true,
+	"les": true, "a": true, "au": true, "ديال": true, "متاع": true, "نتاع": true, "dyal": true, "dial": true, "ntaa": true}

@@ -12,6 +12,7 @@ import (
 type candidate struct {
 	s        string
 	stripped bool
+	person   bool // an Arabic imperfect person prefix was taken off (يعاوني → عاوني)
 }
 
 // frenchSuffixes are the endings of French gender, number and the usual verb
@@ -40,19 +41,43 @@ const minElided = 6
 // frenchCandidates appends the candidates of a French word.
 func frenchCandidates(dst []candidate, w string) []candidate {
 	w = frenchForm(w)
-	dst = append(dst, candidate{w, false})
+	dst = append(dst, candidate{s: w})
 	for _, e := range elisions {
 		if rest, ok := strings.CutPrefix(w, e); ok && len(rest) >= minElided && strings.IndexByte("aeiouhy", rest[0]) >= 0 {
-			dst = append(dst, candidate{rest, true})
+			dst = append(dst, candidate{s: rest, stripped: true})
 			break
 		}
 	}
 	for _, s := range frenchSuffixes {
 		if len(w) > len(s)+1 && strings.HasSuffix(w, s) {
-			dst = append(dst, candidate{w[:len(w)-len(s)], true})
+			dst = append(dst, candidate{s: w[:len(w)-len(s)], stripped: true})
+		}
+	}
+	// SMS French drops doubled consonants ("tabasé", "frapé", "blesé"):
+	// every stem is also tried with its doubles made single, on both sides.
+	for i, n := 0, len(dst); i < n; i++ {
+		if single, ok := undouble(dst[i].s); ok && len(single) >= minFrench {
+			dst = append(dst, candidate{s: single, stripped: true})
 		}
 	}
 	return dst
+}
+
+// undouble writes doubled consonants once; ok is false if there were none.
+func undouble(w string) (string, bool) {
+	for i := 1; i < len(w); i++ {
+		if w[i] == w[i-1] && strings.IndexByte("aeiouy", w[i]) < 0 {
+			var buf [64]byte
+			b := append(buf[:0], w[:i]...)
+			for j := i + 1; j < len(w); j++ {
+				if w[j] != w[j-1] || strings.IndexByte("aeiouy", w[j]) >= 0 {
+					b = append(b, w[j])
+				}
+			}
+			return string(b), true
+		}
+	}
+	return w, false
 }
 
 // minFrench is the shortest stripped French stem that matches on its own:
@@ -81,12 +106,12 @@ const minArabic = 3
 // arabicCandidates appends the candidates of an Arabic word: at most one
 // prefix and one suffix (each possibly a cluster such as وال or وني) off.
 func arabicCandidates(dst []candidate, w string) []candidate {
-	dst = append(dst, candidate{w, false})
+	dst = append(dst, candidate{s: w})
 	// A doubled last letter is emphasis («خطرر»): Arabic writes a doubled
 	// consonant with a shadda, not twice. Roots such as هدد keep theirs.
 	if last, n := utf8.DecodeLastRuneInString(w); n > 0 && len(w) > 3*n {
 		if prev, _ := utf8.DecodeLastRuneInString(w[:len(w)-n]); prev == last {
-			dst = append(dst, candidate{w[:len(w)-n], true})
+			dst = append(dst, candidate{s: w[:len(w)-n], stripped: true})
 		}
 	}
 	n := utf8.RuneCountInString(w)
@@ -96,6 +121,7 @@ func arabicCandidates(dst []candidate, w string) []candidate {
 		}
 		rest := w[len(p):]
 		pn := utf8.RuneCountInString(p)
+		person := personPrefix(p)
 		for _, s := range arabicSuffixes0 {
 			if p == "" && s == "" || !strings.HasSuffix(rest, s) || len(rest) < len(s) {
 				continue
@@ -103,10 +129,17 @@ func arabicCandidates(dst []candidate, w string) []candidate {
 			if n-pn-utf8.RuneCountInString(s) < minArabic {
 				continue
 			}
-			dst = append(dst, candidate{rest[:len(rest)-len(s)], true})
+			dst = append(dst, candidate{s: rest[:len(rest)-len(s)], stripped: true, person: person})
 		}
 	}
 	return dst
+}
+
+// personPrefix reports whether an Arabic prefix ends with a person marker of
+// the imperfect (ي ت ن ا): «يعاوني» "he helps me" is not «عاوني» "help me".
+func personPrefix(p string) bool {
+	last, _ := utf8.DecodeLastRuneInString(p)
+	return last == 'ي' || last == 'ت' || last == 'ن' || last == 'ا' && p != "ال" && !strings.HasSuffix(p, "ال")
 }
 
 // darijaKey writes a Latin-letter word as a consonant skeleton, so that the
@@ -173,7 +206,7 @@ const minDarija = 3
 
 // darijaCandidates appends the candidates of a Darija skeleton.
 func darijaCandidates(dst []candidate, key string) []candidate {
-	dst = append(dst, candidate{key, false})
+	dst = append(dst, candidate{s: key})
 	for _, p := range darijaPrefixes0 {
 		if !strings.HasPrefix(key, p) {
 			continue
@@ -186,7 +219,7 @@ func darijaCandidates(dst []candidate, key string) []candidate {
 			if stem := rest[:len(rest)-len(s)]; len(stem) < minDarija && !(len(stem) == 2 && arabiziMarked(stem)) {
 				continue
 			}
-			dst = append(dst, candidate{rest[:len(rest)-len(s)], true})
+			dst = append(dst, candidate{s: rest[:len(rest)-len(s)], stripped: true})
 		}
 	}
 	return dst
@@ -200,9 +233,6 @@ func arabiziMarked(key string) bool { return strings.ContainsAny(key, "3KG") }
 // folded but its vowels kept: the exact form of Darija words too short for a
 // skeleton ("rsas", "mous", "rou7i" = "rouhi").
 func spelling(w string) string {
-	if !strings.ContainsAny(w, "0123456789") && !strings.Contains(w, "ou") {
-		return w
-	}
 	var buf [64]byte
 	b := buf[:0]
 	for i := 0; i < len(w); i++ {
@@ -225,6 +255,9 @@ func spelling(w string) string {
 				i++
 				c = 'u'
 			}
+		}
+		if len(b) > 0 && b[len(b)-1] == c {
+			continue // "rassi" is "rasi"
 		}
 		b = append(b, c)
 	}

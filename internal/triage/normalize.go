@@ -164,7 +164,7 @@ var sms = map[string][]string{
 	"jpeu": {"je", "peux"}, "jpp": {"j", "en", "peux", "plus"}, "jen": {"j", "en"},
 	"jvoudrais": {"je", "voudrais"}, "jsp": {"je", "sais", "pas"}, "g": {"j", "ai"},
 	"cest": {"c", "est"}, "ct": {"c", "etait"}, "ya": {"il", "y", "a"}, "yen": {"il", "y", "en"},
-	"den": {"d", "en"}, "dla": {"de", "la"}, "ns": {"nous"}, "vs": {"vous"}, "ds": {"dans"}, "pr": {"pour"}, "pa": {"pas"}, "pu": {"plus"},
+	"den": {"d", "en"}, "dla": {"de", "la"}, "ns": {"nous"}, "vs": {"vous"}, "ds": {"dans"}, "pr": {"pour"}, "pa": {"pas"}, "pu": {"plus"}, "plu": {"plus"},
 	"tro": {"trop"}, "vx": {"veux"}, "veu": {"veux"}, "ve": {"veux"}, "svp": {"svp"}, "stp": {"svp"},
 	"mtn": {"maintenant"}, "wlh": {"wallah"}, "1": {"un"}, "o": {"au"},
 }

@@ -87,6 +87,7 @@ type ref struct {
 	pos   uint8
 	raw   bool
 	short bool
+	exact bool // the term's words as written: no person prefix taken off the message's word either
 }
 
 // New builds a classifier from the built-in lexicon extended by lex. Classes
@@ -182,18 +183,18 @@ func (c *Classifier) add(t term) error {
 					continue
 				}
 				short := k.stripped && runeLen(k.s) < minArabic
-				c.ar[k.s] = append(c.ar[k.s], ref{id, pos, !k.stripped, short})
+				c.ar[k.s] = append(c.ar[k.s], ref{id, pos, !k.stripped, short, t.exact})
 			}
 		case t.writing == Latin:
 			key := darijaKey(w.s)
 			if len(key) < minDarija && !(len(key) == 2 && arabiziMarked(key)) || t.exact {
 				sp := spelling(w.s)
-				c.sp[sp] = append(c.sp[sp], ref{id, pos, true, false})
+				c.sp[sp] = append(c.sp[sp], ref{id, pos, true, false, t.exact})
 				continue
 			}
 			cands = darijaCandidates(cands[:0], key)
 			for _, k := range cands {
-				c.dj[k.s] = append(c.dj[k.s], ref{id, pos, !k.stripped, false})
+				c.dj[k.s] = append(c.dj[k.s], ref{id, pos, !k.stripped, false, t.exact})
 			}
 		default: // French, or a Latin-letter word in an Arabic term
 			cands = frenchCandidates(cands[:0], w.s)
@@ -201,10 +202,10 @@ func (c *Classifier) add(t term) error {
 				if t.exact && k.stripped {
 					continue
 				}
-				c.fr[k.s] = append(c.fr[k.s], ref{id, pos, !k.stripped, k.stripped && len(k.s) < minFrench})
+				c.fr[k.s] = append(c.fr[k.s], ref{id, pos, !k.stripped, k.stripped && len(k.s) < minFrench, t.exact})
 			}
 			if f := frenchForm(w.s); !t.exact && len(f) >= minFuzzy {
-				r := fuzzyRef{ref{id, pos, true, false}, f}
+				r := fuzzyRef{ref{id, pos, true, false, t.exact}, f}
 				c.frFuzzy[f] = append(c.frFuzzy[f], r)
 				for _, d := range deletions(f) {
 					c.frFuzzy[d] = append(c.frFuzzy[d], r)
