@@ -15,7 +15,8 @@ var ErrNoFlow = errors.New("flow: no flow given")
 //
 // A state from another version of the flow restarts cleanly with an apology;
 // a button from an old message never moves the person: the current step is
-// shown again; emergency keywords win in every node and every mode.
+// shown again; an emergency (the command, or a text triage found alarming)
+// wins in every node and every mode.
 func Step(f *Flow, st State, in Input, now time.Time) (State, []Output, error) {
 	if f == nil {
 		return st, nil, ErrNoFlow

@@ -94,28 +94,21 @@ func (c *Classifier) hits(ws []word, dst []hit) []hit {
 
 // fuzzy finds French terms one letter away from a long word: "urgance",
 // "dange", "poignardee". A substituted letter counts only in words of 7
-// letters or more ("menace" is not "ménage").
+// letters or more ("menace" is not "ménage"); the first letter must be right
+// (typos rarely fall there, and it keeps the search to a few forms).
 func (c *Classifier) fuzzy(i int, w string, dst []hit) []hit {
 	f := frenchForm(w)
 	if len(f) < minFuzzy-1 || len(f) > 24 || strings.ContainsAny(f, "0123456789") {
 		return dst
 	}
-	try := func(key string) {
-		for _, r := range c.frFuzzy[key] {
-			form := r.form
-			if len(form) == len(f) && len(f) < 7 {
-				continue
-			}
-			if oneEdit(f, form) && !hasHit(dst, i, r.term, r.pos) {
-				dst = append(dst, hit{i, r.term, r.pos})
-			}
+	for _, r := range c.frFuzzy[f[0]] {
+		d := len(r.form) - len(f)
+		if d < -1 || d > 1 || d == 0 && len(f) < 7 {
+			continue
 		}
-	}
-	try(f)
-	var buf [32]byte
-	for j := 0; j < len(f); j++ {
-		d := append(append(buf[:0], f[:j]...), f[j+1:]...)
-		try(string(d))
+		if oneEdit(f, r.form) && !hasHit(dst, i, r.term, r.pos) {
+			dst = append(dst, hit{i, r.term, r.pos})
+		}
 	}
 	return dst
 }
@@ -127,15 +120,6 @@ func hasHit(hs []hit, word int, t int32, pos uint8) bool {
 		}
 	}
 	return false
-}
-
-// deletions returns s with each of its letters taken out in turn (ASCII).
-func deletions(s string) []string {
-	out := make([]string, 0, len(s))
-	for j := 0; j < len(s); j++ {
-		out = append(out, s[:j]+s[j+1:])
-	}
-	return out
 }
 
 // oneEdit reports whether a and b (ASCII) are one insertion, deletion,

@@ -114,6 +114,14 @@ func arabicCandidates(dst []candidate, w string) []candidate {
 			dst = append(dst, candidate{s: w[:len(w)-n], stripped: true})
 		}
 	}
+	// The suffixes w ends with, found once for every prefix.
+	var sbuf [8]string
+	sufs := sbuf[:0]
+	for _, s := range arabicSuffixes0 {
+		if strings.HasSuffix(w, s) && len(sufs) < len(sbuf) {
+			sufs = append(sufs, s)
+		}
+	}
 	n := utf8.RuneCountInString(w)
 	for _, p := range arabicPrefixes0 {
 		if !strings.HasPrefix(w, p) {
@@ -122,8 +130,8 @@ func arabicCandidates(dst []candidate, w string) []candidate {
 		rest := w[len(p):]
 		pn := utf8.RuneCountInString(p)
 		person := personPrefix(p)
-		for _, s := range arabicSuffixes0 {
-			if p == "" && s == "" || !strings.HasSuffix(rest, s) || len(rest) < len(s) {
+		for _, s := range sufs {
+			if p == "" && s == "" || len(rest) < len(s) {
 				continue
 			}
 			if n-pn-utf8.RuneCountInString(s) < minArabic {

@@ -97,6 +97,12 @@ func fold(b *[]byte, r rune) bool {
 			*b = append(*b, 'a', 'e')
 			return true
 		}
+		if r >= 0x0621 && r <= 0x06FF {
+			if r > 0x064A && r < 0x0671 || r >= 0x06D4 && r <= 0x06ED || r >= 0x06F0 {
+				return false // Arabic punctuation, signs and digits already handled
+			}
+			break // an Arabic letter: no case
+		}
 		if !unicode.IsLetter(r) {
 			return false
 		}

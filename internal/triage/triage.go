@@ -46,11 +46,11 @@ type Match struct {
 type Classifier struct {
 	classes []string // in order of precedence on a tie
 	terms   []term
-	fr      map[string][]ref      // French candidates
-	frFuzzy map[string][]fuzzyRef // French forms and their one-letter deletions
-	ar      map[string][]ref      // Arabic candidates
-	dj      map[string][]ref      // Darija skeletons
-	sp      map[string][]ref      // Darija spellings, for short words
+	fr      map[string][]ref // French candidates
+	frFuzzy [256][]fuzzyRef  // French forms long enough for fuzzy matching, by first letter
+	ar      map[string][]ref // Arabic candidates
+	dj      map[string][]ref // Darija skeletons
+	sp      map[string][]ref // Darija spellings, for short words
 }
 
 // role is what a term does when it matches.
@@ -94,7 +94,7 @@ type ref struct {
 // are tried in the order danger, suicide, then the others by name; a term
 // that is empty once normalised is an error.
 func New(lex Lexicon) (*Classifier, error) {
-	c := &Classifier{fr: map[string][]ref{}, frFuzzy: map[string][]fuzzyRef{}, ar: map[string][]ref{},
+	c := &Classifier{fr: map[string][]ref{}, ar: map[string][]ref{},
 		dj: map[string][]ref{}, sp: map[string][]ref{}}
 	seen := map[string]bool{}
 	addClass := func(name string) {
@@ -205,11 +205,7 @@ func (c *Classifier) add(t term) error {
 				c.fr[k.s] = append(c.fr[k.s], ref{id, pos, !k.stripped, k.stripped && len(k.s) < minFrench, t.exact})
 			}
 			if f := frenchForm(w.s); !t.exact && len(f) >= minFuzzy {
-				r := fuzzyRef{ref{id, pos, true, false, t.exact}, f}
-				c.frFuzzy[f] = append(c.frFuzzy[f], r)
-				for _, d := range deletions(f) {
-					c.frFuzzy[d] = append(c.frFuzzy[d], r)
-				}
+				c.frFuzzy[f[0]] = append(c.frFuzzy[f[0]], fuzzyRef{ref{id, pos, true, false, t.exact}, f})
 			}
 		}
 	}
