@@ -171,7 +171,11 @@ func (c *Classifier) spans(ws []word, hits []hit, dst []span) []span {
 		end, ok := h.word, true
 		for p := uint8(1); ok && int(p) < t.words; p++ {
 			ok = false
-			for j := end + 1; j <= end+1+maxGap && j < len(ws); j++ {
+			gap := maxGap
+			if len(ws[end].s) <= 3 {
+				gap = 0 // after a small word ("un", "me", "en"), the next one follows: "un mort", not "un film a mort"
+			}
+			for j := end + 1; j <= end+1+gap && j < len(ws); j++ {
 				if hasHit(hits[at[j]:at[j+1]], j, h.term, p) {
 					end, ok = j, true
 					break

@@ -87,6 +87,11 @@ func TestClassify(t *testing.T) {
 		{"tu is not tuer", "tu peux m'aider à remplir le dossier", ""},
 		{"a tear is not a weapon", "j'ai une larme", ""},
 		{"housework is not a threat", "je fais le ménage", ""},
+		{"a small word holds its neighbour", "on a vu un film a mort de rire", ""},
+		{"a skeleton needs more than its consonants", "sakna f 13", ""},
+		{"ar person prefix under an exact term", "شكون يقدر يعاوني في الملف", ""},
+		{"eviction, any threat of loss", "je suis menacée de perdre mon logement", ""},
+		{"a threat of death stands", "il m'a menacée de mort", Danger},
 		{"empty", "", ""},
 		{"only punctuation", "?!", ""},
 	}
