@@ -14,6 +14,7 @@ func runChat(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	lang := fs.String("lang", "fr", "the language of the person's phone (fr or ar)")
 	file := fs.String("flow", "", "a flow file to try (default: the shipped orientation flow)")
+	trace := fs.Bool("trace", false, "print the node after each step, and the triage of each message")
 	if err := fs.Parse(args); err != nil {
 		return exitCode(2)
 	}
@@ -34,5 +35,5 @@ func runChat(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	defer stop()
 	store := redisstore.New(rdb, redisstore.Options{})
 	return console.Run(console.Options{Flow: f, Bundle: b, Store: store, Lang: *lang, In: stdin, Out: stdout,
-		Echo: !isTerminal(stdin)})
+		Echo: !isTerminal(stdin), Trace: *trace})
 }

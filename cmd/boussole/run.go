@@ -16,7 +16,11 @@ func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) 
 const usage = `Usage:
   boussole demo [--lang fr|ar]                   the real bot on a fake Telegram and an in-memory store: no token, no Redis
   boussole serve                                 run the bot (settings from the environment: see README.md)
-  boussole chat [--lang fr|ar] [--flow FILE]     talk to a flow in the terminal
+  boussole chat [--lang fr|ar] [--flow FILE] [--trace]
+                                                 talk to a flow in the terminal (--trace: the node after each step)
+  boussole triage [--flow FILE] [--eval FILE.tsv [--errors]]
+                                                 classify messages (one per line on stdin) as the bot does,
+                                                 or print the confusion matrix of a labelled file
   boussole flows check [--lang fr|ar|en] [PATH…] validate flows (a folder or files)
   boussole flows graph [--flow FILE] [--lang fr|ar]
                                                  draw a flow as a Mermaid chart
@@ -35,6 +39,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runServe(ctx, getenv, stdout, stderr)
 	case "chat":
 		return runChat(args[1:], stdin, stdout, stderr)
+	case "triage":
+		return runTriage(args[1:], stdin, stdout, stderr)
 	case "flows":
 		if len(args) > 1 {
 			switch args[1] {

@@ -30,6 +30,7 @@ type Options struct {
 	In     io.Reader // one line per action
 	Out    io.Writer
 	Echo   bool             // print each input line, for piped (scripted) sessions
+	Trace  bool             // print the node after each step, and how triage read a message
 	Now    func() time.Time // the clock given to the engine
 }
 
@@ -99,6 +100,18 @@ func (s *Session) Do(line string) error {
 		u.Kind, u.Data = conversation.KindButton, b.Data
 	} else {
 		u.Kind, u.Text, u.MsgID = conversation.KindText, line, int(s.update)
+		if s.opt.Trace && !strings.HasPrefix(line, "/") {
+			if m := conversation.Classifier(s.opt.Flow).Classify(line); m.Class != "" || len(m.Cancelled) > 0 {
+				line := "· triage: " + orDash(m.Class)
+				if len(m.Fired) > 0 {
+					line += " | fired: " + strings.Join(m.Fired, "; ")
+				}
+				if len(m.Cancelled) > 0 {
+					line += " | cancelled: " + strings.Join(m.Cancelled, "; ")
+				}
+				fmt.Fprintln(s.opt.Out, line)
+			}
+		}
 	}
 	s.screen.claim = delivery.Claim{}
 	ctx := context.Background()
@@ -157,7 +170,21 @@ func (s *Session) show() error {
 		fmt.Fprintln(s.opt.Out)
 	}
 	s.lettered = lettered
+	if s.opt.Trace {
+		mode := ""
+		if st.Mode != flow.ModeFlow {
+			mode = " (" + string(st.Mode) + ")"
+		}
+		fmt.Fprintf(s.opt.Out, "· node: %s%s\n", orDash(st.Node), mode)
+	}
 	return nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 func key(i int, lettered bool) string {

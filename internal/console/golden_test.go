@@ -49,11 +49,15 @@ func TestGoldenTranscripts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			lang := "fr"
+			lang, trace := "fr", false
 			var lines []string
 			for _, l := range strings.Split(string(src), "\n") {
 				if v, ok := strings.CutPrefix(l, "# lang: "); ok {
 					lang = strings.TrimSpace(v)
+					continue
+				}
+				if l == "# trace" {
+					trace = true
 					continue
 				}
 				lines = append(lines, l)
@@ -61,7 +65,7 @@ func TestGoldenTranscripts(t *testing.T) {
 			var out bytes.Buffer
 			store := redisstore.New(redistest.New(t, redisDB), redisstore.Options{})
 			err = Run(Options{Flow: f, Bundle: b, Store: store, Lang: lang, In: strings.NewReader(strings.Join(lines, "\n")),
-				Out: &out, Echo: true, Now: func() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) }})
+				Out: &out, Echo: true, Trace: trace, Now: func() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) }})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -127,6 +131,28 @@ func TestEveryPathCanBeWalked(t *testing.T) {
 						queue = append(queue, append(append([]string{}, path...), btn.Data))
 					}
 				}
+			}
+			// The node of each class of alarm is reached by writing one of its
+			// terms, as a person would.
+			for _, c := range f.Emergency.Classes {
+				terms := c.Terms[lang]
+				if seen[c.Goto] || len(terms) == 0 {
+					continue
+				}
+				if err := rdb.FlushDB(context.Background()).Err(); err != nil {
+					t.Fatal(err)
+				}
+				s := NewSession(Options{Flow: f, Bundle: b, Store: store, Lang: lang, Out: &bytes.Buffer{}})
+				if err := s.Do("/start"); err != nil {
+					t.Fatal(err)
+				}
+				if err := s.Do(terms[0]); err != nil {
+					t.Fatal(err)
+				}
+				if st, err := s.State(); err != nil || st.Node != c.Goto {
+					t.Errorf("writing %q leads to %q, want %s (class %s)", terms[0], st.Node, c.Goto, c.Name)
+				}
+				seen[c.Goto] = true
 			}
 			// Routes and messages that do not wait are never "where" a person
 			// is, nor an erase node (the conversation is gone).

@@ -69,7 +69,7 @@ func (s *Service) decide(_ context.Context, st flow.State, u Update, now time.Ti
 			}
 		}
 	}
-	next, outs, err := flow.Step(f, st, in, now)
+	next, outs, err := flow.Step(f, st, triageText(f, in), now)
 	if err != nil {
 		return decision{}, err
 	}

@@ -44,7 +44,7 @@ func keyboard(f *flow.Flow, b *i18n.Bundle, lang string, o flow.Output) [][]flow
 	if o.Back {
 		global = append(global, flow.Button{Label: b.T(lang, "button_back", nil), Data: flow.ButtonBack})
 	}
-	if o.Node != f.Emergency.Goto && o.Node != f.Start {
+	if o.Node != f.Emergency.Target(flow.DefaultClass) && o.Node != f.Start {
 		// The way to the emergency numbers, on every screen (the first one
 		// has its own "I am in danger" button, the emergency one is there).
 		global = append(global, flow.Button{Label: b.T(lang, "button_emergency", nil), Data: flow.ButtonEmergency})

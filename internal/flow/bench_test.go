@@ -73,7 +73,7 @@ func BenchmarkStepText(b *testing.B) {
 	f := loadMini(b)
 	besoin := benchState(b, f, "fr", "Oui", "Je préfère ne pas dire")
 	quartier := benchState(b, f, "fr", "Oui")
-	// Free text where buttons are expected: no keyword, no label.
+	// Free text where buttons are expected: no label.
 	b.Run("options", func(b *testing.B) {
 		benchStep(b, f, besoin, Input{Kind: InText, Text: "je ne sais pas trop quoi faire"}, "besoin")
 	})
@@ -85,9 +85,9 @@ func BenchmarkStepText(b *testing.B) {
 	b.Run("input", func(b *testing.B) {
 		benchStep(b, f, quartier, Input{Kind: InText, Text: "13"}, "besoin")
 	})
-	// An emergency keyword, here in Arabic with an article.
+	// A text triage found alarming (triage itself is benchmarked in internal/triage).
 	b.Run("emergency", func(b *testing.B) {
-		benchStep(b, f, besoin, Input{Kind: InText, Text: "أنا في الخطر"}, "urgence")
+		benchStep(b, f, besoin, Input{Kind: InEmergency, Class: "danger", Text: "أنا في الخطر"}, "urgence")
 	})
 }
 

@@ -54,12 +54,47 @@ type Flow struct {
 	Resources map[string]*Resource
 }
 
-// Emergency sends the person to Goto whenever a free-text message contains
-// one of the keywords, whatever the current node.
+// Emergency says where a cry for help leads. internal/triage decides
+// whether a free text is one and of which class; the flow declares, per
+// class, the node it leads to and the terms the admins add to the built-in
+// lexicon. The engine only follows: Step never reads free text for alarms.
 type Emergency struct {
-	Goto     string
-	Keywords map[string][]string // as written: language (or "latin") → keywords
-	matcher  *matcher
+	Classes []EmergencyClass // in the order of the file
+}
+
+// EmergencyClass is one kind of alarm (danger, suicide…).
+type EmergencyClass struct {
+	Name  string
+	Goto  string
+	Terms map[string][]string // writing (fr, ar, latin) → terms as written
+}
+
+// DefaultClass is where the /urgence command leads, and a class the flow does
+// not declare.
+const DefaultClass = "danger"
+
+// Target returns the node of a class, or of the default class when the flow
+// does not declare it.
+func (e Emergency) Target(class string) string {
+	def := ""
+	for _, c := range e.Classes {
+		if c.Name == class {
+			return c.Goto
+		}
+		if c.Name == DefaultClass || def == "" {
+			def = c.Goto
+		}
+	}
+	return def
+}
+
+// Lexicon returns the admins' terms as plain data: class → writing → terms.
+func (e Emergency) Lexicon() map[string]map[string][]string {
+	out := make(map[string]map[string][]string, len(e.Classes))
+	for _, c := range e.Classes {
+		out[c.Name] = c.Terms
+	}
+	return out
 }
 
 // Node is one step of the tree.
@@ -142,8 +177,13 @@ func (n *Node) Rendered(lang string) string { return n.rendered[lang] }
 // Buttons returns the node's buttons in lang, with their callback data.
 func (n *Node) Buttons(lang string) []Button { return n.buttons[lang] }
 
-// EmergencyNode reports whether id is where the emergency net leads: replies
+// EmergencyNode reports whether id is where a class of alarm leads: replies
 // that show it go ahead of every other message.
 func (f *Flow) EmergencyNode(id string) bool {
-	return id != "" && id == f.Emergency.Goto
+	for _, c := range f.Emergency.Classes {
+		if id != "" && id == c.Goto {
+			return true
+		}
+	}
+	return false
 }

@@ -17,7 +17,9 @@ func (f *Flow) Mermaid(lang string) string {
 	var b strings.Builder
 	b.WriteString("flowchart TD\n")
 	fmt.Fprintf(&b, "    start((start)) --> %s\n", f.Start)
-	fmt.Fprintf(&b, "    emergency{{emergency keywords}} -.-> %s\n", f.Emergency.Goto)
+	for _, c := range f.Emergency.Classes {
+		fmt.Fprintf(&b, "    emergency_%s{{emergency: %s}} -.-> %s\n", c.Name, c.Name, c.Goto)
+	}
 	shapes := map[Kind][2]string{
 		KindMessage: {"[", "]"}, KindInput: {"[/", "/]"}, KindRoute: {"{", "}"},
 		KindHandoff: {"[[", "]]"}, KindEnd: {"([", "])"}, KindErase: {"([", "])"},

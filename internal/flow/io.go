@@ -10,7 +10,7 @@ const (
 	InBack                         // go back one step
 	InRestart                      // start the flow again (leaves a human conversation)
 	InLanguage                     // switch language; Lang holds it
-	InEmergency                    // the emergency command
+	InEmergency                    // the emergency command, or a free text triage found alarming (Class, Text)
 	InHumanJoined                  // a volunteer took the conversation
 	InHumanDone                    // the human conversation ended: the tree resumes
 )
@@ -21,6 +21,10 @@ type Input struct {
 	Data string
 	Text string
 	Lang string
+	// Class is the class of alarm of an InEmergency input ("" for the
+	// /urgence command: the default class); Text then holds the message,
+	// relayed to the volunteer in a human conversation.
+	Class string
 }
 
 // OutputKind is what the caller must do.

@@ -69,7 +69,7 @@ type gotoRef struct {
 type flowSrc struct {
 	root   *yaml.Node
 	start  *yaml.Node
-	egoto  *yaml.Node
+	egotos []gotoRef // the goto of each emergency class
 	nodes  map[string]*nodeSrc
 	order  []string
 	nodesN *yaml.Node
@@ -113,7 +113,7 @@ func (d *decoder) flow(data []byte) (*Flow, *flowSrc) {
 		src.start = v.val
 	}
 	if v, ok := fs["emergency"]; ok {
-		f.Emergency, src.egoto = d.emergency(v.val, f.Languages)
+		f.Emergency, src.egotos = d.emergency(v.val, f.Languages)
 	}
 	if v, ok := fs["nodes"]; ok {
 		src.nodesN = v.val
@@ -135,37 +135,4 @@ func (d *decoder) flow(data []byte) (*Flow, *flowSrc) {
 		}
 	}
 	return f, src
-}
-
-func (d *decoder) emergency(n *yaml.Node, langs []string) (Emergency, *yaml.Node) {
-	var e Emergency
-	fs, _ := d.fields(n, "emergency", []string{"goto", "keywords"}, []string{"goto", "keywords"})
-	if fs == nil {
-		return e, nil
-	}
-	var pos *yaml.Node
-	if v, ok := fs["goto"]; ok {
-		e.Goto, _ = d.id(v.val, "emergency.goto")
-		pos = v.val
-	}
-	if v, ok := fs["keywords"]; ok {
-		allowed := append(append([]string{}, langs...), "latin")
-		kws, order := d.fields(v.val, "emergency.keywords", allowed, langs)
-		e.Keywords = map[string][]string{}
-		for _, lang := range order {
-			for _, k := range d.list(kws[lang].val, "emergency.keywords."+lang) {
-				if s, ok := d.str(k, "emergency.keywords."+lang); ok {
-					if normalize(s) == "" {
-						d.errorf(k, CodeEmptyText, "key", "emergency.keywords", "lang", lang)
-						continue
-					}
-					e.Keywords[lang] = append(e.Keywords[lang], s)
-				}
-			}
-			if len(e.Keywords[lang]) == 0 {
-				d.errorf(kws[lang].val, CodeNoKeywords, "lang", lang)
-			}
-		}
-	}
-	return e, pos
 }

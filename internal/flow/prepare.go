@@ -3,7 +3,6 @@ package flow
 // prepare renders every node and builds every button once, at load, so that
 // Step only picks precomputed values.
 func (f *Flow) prepare() {
-	f.Emergency.matcher = newMatcher(f.Emergency.Keywords)
 	for _, n := range f.Nodes {
 		n.rendered = make(map[string]string, len(f.Languages))
 		n.buttons = make(map[string][]Button, len(f.Languages))
@@ -28,9 +27,4 @@ func (f *Flow) prepare() {
 			n.folded[lang] = folded
 		}
 	}
-}
-
-// IsEmergency reports whether a free text holds an emergency keyword.
-func (f *Flow) IsEmergency(text string) bool {
-	return f.Emergency.matcher != nil && f.Emergency.matcher.match(text)
 }

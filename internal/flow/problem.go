@@ -53,6 +53,7 @@ const (
 	CodeBadPhone           Code = "bad_phone"
 	CodeBadLink            Code = "bad_link"
 	CodeNoKeywords         Code = "no_keywords"
+	CodeEmergencyForms     Code = "emergency_two_forms"
 	CodeUnverified         Code = "unverified_resource"
 	CodeIncompleteResource Code = "incomplete_resource"
 	CodeRTLDigits          Code = "rtl_digit_groups"

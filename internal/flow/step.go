@@ -15,7 +15,8 @@ var ErrNoFlow = errors.New("flow: no flow given")
 //
 // A state from another version of the flow restarts cleanly with an apology;
 // a button from an old message never moves the person: the current step is
-// shown again; emergency keywords win in every node and every mode.
+// shown again; an emergency (the command, or a text triage found alarming)
+// wins in every node and every mode.
 func Step(f *Flow, st State, in Input, now time.Time) (State, []Output, error) {
 	if f == nil {
 		return st, nil, ErrNoFlow
@@ -82,7 +83,7 @@ func (s *stepper) apply(in Input) {
 		}
 		s.reshow()
 	case InEmergency:
-		s.emergency()
+		s.emergency(in)
 	case InHumanJoined:
 		if s.st.Mode == ModeWaiting {
 			s.st.Mode = ModeHuman
@@ -106,9 +107,9 @@ func (s *stepper) notice(n Notice) {
 func (s *stepper) fresh(in Input) {
 	s.st = State{Flow: s.f.ID, Version: s.f.Version, Lang: s.st.Lang, Urgent: s.st.Urgent,
 		Steps: s.st.Steps, At: s.st.At}
-	if in.Kind == InEmergency || in.Kind == InText && s.f.IsEmergency(in.Text) {
+	if in.Kind == InEmergency {
 		s.st.Urgent = true
-		s.enter(s.f.Emergency.Goto)
+		s.enter(s.f.Emergency.Target(in.Class))
 		return
 	}
 	if in.Kind == InLanguage && s.f.HasLanguage(in.Lang) {
@@ -238,10 +239,15 @@ func (s *stepper) back() {
 	s.show(s.f.Nodes[h[len(h)-1]])
 }
 
-func (s *stepper) emergency() {
+// emergency goes to the node of the class of alarm. In a human conversation
+// the tree stays paused: the volunteer gets the text and an alert.
+func (s *stepper) emergency(in Input) {
 	s.st.Urgent = true
-	target := s.f.Nodes[s.f.Emergency.Goto]
+	target := s.f.Nodes[s.f.Emergency.Target(in.Class)]
 	if s.st.Mode != ModeFlow {
+		if in.Text != "" {
+			s.out = append(s.out, Output{Kind: OutRelay, Text: in.Text})
+		}
 		// The tree stays paused, but the person sees the numbers at once.
 		n := target
 		for hop := 0; n.Kind == KindRoute && hop <= len(s.f.Nodes); hop++ {

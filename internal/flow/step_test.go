@@ -168,6 +168,12 @@ func text(t *testing.T, f *Flow, st State, s string) (State, []Output) {
 	return step(t, f, st, Input{Kind: InText, Text: s})
 }
 
+// alarm is a free text that triage found alarming, of class danger.
+func alarm(t *testing.T, f *Flow, st State, s string) (State, []Output) {
+	t.Helper()
+	return step(t, f, st, Input{Kind: InEmergency, Class: "danger", Text: s})
+}
+
 func start(t *testing.T, f *Flow, lang string) State {
 	t.Helper()
 	st, out := step(t, f, State{}, Input{Kind: InStart, Lang: lang})
@@ -199,7 +205,7 @@ func TestStart(t *testing.T) {
 	_, out = text(t, f, st, "bonjour")
 	wantOut(t, out, "notice use_buttons", "message accueil")
 	// A first message that is an emergency goes straight to the emergency node.
-	for _, in := range []Input{{Kind: InText, Text: "danger"}, {Kind: InEmergency}} {
+	for _, in := range []Input{{Kind: InEmergency, Class: "danger", Text: "danger"}, {Kind: InEmergency}} {
 		st, out = step(t, f, State{}, in)
 		wantOut(t, out, "message urgence")
 		if st.Node != "urgence" || !st.Urgent || len(st.History) != 0 {
@@ -280,7 +286,7 @@ func TestRestart(t *testing.T) {
 	st := start(t, f, "ar")
 	st, _ = tap(t, f, st, "نعم")
 	st, _ = text(t, f, st, "13")
-	st, _ = text(t, f, st, "خطر") // through the emergency node
+	st, _ = alarm(t, f, st, "خطر") // through the emergency node
 	st, out := step(t, f, st, ButtonInput(ButtonRestart))
 	wantOut(t, out, "message accueil")
 	want := State{Flow: f.ID, Version: f.Version, Node: "accueil", Lang: "ar", Urgent: true, Steps: 5, At: t0.Unix()}
@@ -408,7 +414,7 @@ func TestFlowUpdated(t *testing.T) {
 		t.Fatalf("state %+v", next)
 	}
 	// An emergency still goes to the emergency node.
-	for _, in := range []Input{{Kind: InText, Text: "au secours"}, {Kind: InEmergency}} {
+	for _, in := range []Input{{Kind: InEmergency, Class: "danger", Text: "au secours"}, {Kind: InEmergency}} {
 		next, out := step(t, f, old, in)
 		wantOut(t, out, "notice flow_updated", "message urgence")
 		if next.Node != "urgence" || !next.Urgent || next.Lang != "ar" {
@@ -448,7 +454,7 @@ func TestFlowUpdatedWithHuman(t *testing.T) {
 		if next.Mode != mode {
 			t.Fatalf("mode %q, want %q", next.Mode, mode)
 		}
-		next, out = text(t, f, old, "ils ont une arme")
+		next, out = alarm(t, f, old, "ils ont une arme")
 		wantOut(t, out, "relay ils ont une arme", "alert", "message urgence")
 		if next.Mode != mode || !next.Urgent {
 			t.Fatalf("state %+v", next)
@@ -487,88 +493,54 @@ nodes:
       - {label: {fr: "Menu", ar: "القائمة"}, goto: accueil}
 `
 
-func TestEmergencyKeywords(t *testing.T) {
-	f := mustLoad(t, keywordFlow, "resources: {}")
-	for _, tc := range []struct {
-		text string
-		want bool
-	}{
-		{"danger", true},
-		{"DANGER", true},
-		{"Je suis en Danger!", true},
-		{"danger.", true},
-		{"«danger»", true},
-		{"je suis blessé", true},
-		{"BLESSÉ", true},
-		{"blesse", true},
-		{"Blessee", true},
-		{"blessée", true},
-		{"blessés", true},
-		{"blessées", true},
-		{"des armes", true},
-		{"une arme", true},
-		{"des tirs", true},
-		{"menacée", true},
-		{"menaces", true},
-		{"au secours", true},
-		{"AU   SECOURS !!", true},
-		{"au\nsecours", true},
-		{"Au secours, vite", true},
-		{"khatar", true},
-		{"KHATAR", true},
-		{"nejda", true},
-		{"ana f khatar", true},
-		{"خطر", true},
-		{"أنا في خطر", true},
-		{"الخطر", true},
-		{"وخطر", true},
-		{"بالخطر", true},
-		{"للخطر", true},
-		{"والخطر", true},
-		{"خـطـر", true},
-		{"خَطَر", true},
-		{"خَطَرٌ", true},
-		{"طوارئ", true},
-		{"طوارى", true},  // hamza left out, alef maqsura
-		{"طواري", true},  // hamza left out
-		{"طوارىء", true}, // hamza on the line
-		{"طواريء", true},
-		{"الطوارئ", true},
-		{"النجدة", true},
-		{"النجده", true}, // teh marbuta typed as heh
-		{"والنجدة", true},
-		{"انقذوني", true}, // keyword written with a hamza on the alef
-		{"إنقذوني", true},
-		{"أنقذوني", true},
-		{"أنقِذوني", true},
-		{"تهديد", true},
-		{"سلاح", true},
-		{"السلاح", true},
-		{"إنه سلاح", true},
-		{"urgence", true},
-		{"URGENCES", true},
+// classFlow declares two classes of alarm, with terms for the classifier.
+const classFlow = `id: cl
+languages: [fr, ar]
+start: accueil
+emergency:
+  classes:
+    danger: {goto: urgence, terms: {fr: [menacer, "coups de feu"], ar: [هدد], latin: [khatar]}}
+    suicide: {goto: suicide}
+nodes:
+  accueil:
+    text: {fr: "Bonjour", ar: "مرحبا"}
+    options:
+      - {label: {fr: "Suite", ar: "التالي"}, goto: accueil}
+  urgence:
+    text: {fr: "Appelez le 17.", ar: "اتصل بالرقم 17."}
+    options: [{label: {fr: "Menu", ar: "القائمة"}, goto: accueil}]
+  suicide:
+    text: {fr: "Appelez le 3114.", ar: "اتصل بالرقم 3114."}
+    options: [{label: {fr: "Menu", ar: "القائمة"}, goto: accueil}]
+`
 
-		{"", false},
-		{"bonjour", false},
-		{"larme", false},
-		{"des larmes", false},
-		{"desarme", false},
-		{"désarmé", false},
-		{"armement", false},
-		{"dangereux", false},
-		{"secours", false},
-		{"au", false},
-		{"au revoir, secours", false},
-		{"bless", false},
-		{"khatarna", false},
-		{"مخاطر", false},
-		{"خطير", false},
-		{"سلاحف", false},
-		{"1234", false},
-	} {
-		if got := f.IsEmergency(tc.text); got != tc.want {
-			t.Errorf("IsEmergency(%q) = %v, want %v", tc.text, got, tc.want)
+func TestEmergencyClasses(t *testing.T) {
+	f := mustLoad(t, classFlow, "resources: {}")
+	for class, want := range map[string]string{"danger": "urgence", "suicide": "suicide", "": "urgence", "other": "urgence"} {
+		if got := f.Emergency.Target(class); got != want {
+			t.Errorf("Target(%q) = %q, want %q", class, got, want)
 		}
+	}
+	lex := f.Emergency.Lexicon()
+	if got := lex["danger"]["fr"]; len(got) != 2 || got[1] != "coups de feu" {
+		t.Errorf("Lexicon danger fr = %q", got)
+	}
+	if _, ok := lex["suicide"]; !ok || len(lex) != 2 {
+		t.Errorf("Lexicon = %v", lex)
+	}
+	st := start(t, f, "fr")
+	next, out := step(t, f, st, Input{Kind: InEmergency, Class: "suicide", Text: "je veux mourir"})
+	wantOut(t, out, "message suicide")
+	if next.Node != "suicide" || !next.Urgent {
+		t.Fatalf("state %+v", next)
+	}
+	// The engine does not read free text for alarms: triage does, before Step.
+	_, out = text(t, f, st, "khatar")
+	wantOut(t, out, "notice use_buttons", "message accueil")
+	// The older form is one class, danger.
+	old := mustLoad(t, keywordFlow, "resources: {}")
+	if len(old.Emergency.Classes) != 1 || old.Emergency.Classes[0].Name != "danger" || old.Emergency.Target("suicide") != "urgence" {
+		t.Fatalf("legacy emergency %+v", old.Emergency)
 	}
 }
 
@@ -586,7 +558,7 @@ func TestEmergencyWinsEverywhere(t *testing.T) {
 	st, _ = tap(t, f, st, "Psy")
 	at["fin"] = st
 	for node, st := range at {
-		for _, in := range []Input{{Kind: InText, Text: "ARME"}, {Kind: InEmergency}} {
+		for _, in := range []Input{{Kind: InEmergency, Class: "danger", Text: "ARME"}, {Kind: InEmergency}} {
 			next, out := step(t, f, st, in)
 			wantOut(t, out, "message urgence")
 			if next.Node != "urgence" || !next.Urgent || next.History[len(next.History)-1] != node {
@@ -636,7 +608,7 @@ func TestEmergencyWithHuman(t *testing.T) {
 		t.Fatalf("mode %q", humanSt.Mode)
 	}
 	for _, st := range []State{waitingSt, humanSt} {
-		next, out := text(t, f, st, "au secours, il a une arme")
+		next, out := alarm(t, f, st, "au secours, il a une arme")
 		wantOut(t, out, "relay au secours, il a une arme", "alert", "message urgence")
 		if out[2].Text != f.Nodes["urgence"].Rendered("fr") {
 			t.Fatalf("emergency text %q", out[2].Text)
@@ -709,14 +681,14 @@ func TestEmergencyThroughRouteWithHuman(t *testing.T) {
 	st := start(t, f, "fr")
 	st, out := tap(t, f, st, "Parler")
 	wantOut(t, out, "handoff general normal", "notice handoff_requested")
-	_, out = text(t, f, st, "danger")
+	_, out = alarm(t, f, st, "danger")
 	wantOut(t, out, "relay danger", "alert", "message urgence")
 	if out[2].Text != "Appelez le 17." {
 		t.Fatalf("emergency text %q", out[2].Text)
 	}
 	next, out := step(t, f, st, Input{Kind: InHumanDone})
 	wantOut(t, out, "notice human_done", "message accueil")
-	next, out = text(t, f, next, "danger")
+	next, out = alarm(t, f, next, "danger")
 	wantOut(t, out, "message urgence", "end urgence")
 	if next.Node != "urgence" {
 		t.Fatalf("state %+v", next)
@@ -766,7 +738,7 @@ func TestHandoff(t *testing.T) {
 		wantOut(t, out, "notice use_buttons", "message humain")
 	}
 	// A person who went through the emergency node is always urgent.
-	urgent, _ := text(t, f, st, "danger")
+	urgent, _ := alarm(t, f, st, "danger")
 	urgent, _ = tap(t, f, urgent, "Continuer")
 	urgent, _ = tap(t, f, urgent, "Parler")
 	_, out := tap(t, f, urgent, "Oui")
@@ -1124,7 +1096,7 @@ func TestStateJSONRoundTrip(t *testing.T) {
 	st := start(t, f, "ar")
 	st, _ = tap(t, f, st, "نعم")
 	st, _ = text(t, f, st, "13")
-	st, _ = text(t, f, st, "خطر")
+	st, _ = alarm(t, f, st, "خطر")
 	st, _ = tap(t, f, st, "متابعة")
 	st, _ = tap(t, f, st, "التحدث")
 	st, _ = tap(t, f, st, "نعم")

@@ -6,18 +6,12 @@ import (
 )
 
 // Free text: an answer to an input node, an option typed out, or a hint
-// to use the buttons.
+// to use the buttons. Whether it is a cry for help is decided before Step,
+// by internal/triage: an alarming text comes as InEmergency.
 
 func (s *stepper) text(text string) {
 	var buf [512]byte
 	folded := appendFolded(buf[:0], text) // once, on the stack, for every check below
-	if s.f.Emergency.matcher != nil && s.f.Emergency.matcher.matchFolded(folded) {
-		if s.st.Mode != ModeFlow {
-			s.out = append(s.out, Output{Kind: OutRelay, Text: text})
-		}
-		s.emergency()
-		return
-	}
 	if s.st.Mode != ModeFlow {
 		s.out = append(s.out, Output{Kind: OutRelay, Text: text})
 		return

@@ -20,8 +20,10 @@ func (v *validator) run() {
 	if f.Start != "" && f.Nodes[f.Start] == nil && src.start != nil {
 		v.d.errorf(src.start, CodeDanglingGoto, "target", f.Start, "node", "start")
 	}
-	if f.Emergency.Goto != "" && f.Nodes[f.Emergency.Goto] == nil && src.egoto != nil {
-		v.d.errorf(src.egoto, CodeDanglingGoto, "target", f.Emergency.Goto, "node", "emergency")
+	for _, g := range src.egotos {
+		if f.Nodes[g.target] == nil {
+			v.d.errorf(g.pos, CodeDanglingGoto, "target", g.target, "node", "emergency")
+		}
 	}
 	for _, id := range src.order {
 		n, ns := f.Nodes[id], src.nodes[id]
@@ -115,7 +117,9 @@ func (v *validator) reachability() {
 		}
 	}
 	walk(f.Start)
-	walk(f.Emergency.Goto)
+	for _, c := range f.Emergency.Classes {
+		walk(c.Goto)
+	}
 	for _, id := range v.src.order {
 		if !seen[id] {
 			v.d.errorf(v.src.nodes[id].key, CodeUnreachable, "node", id)
