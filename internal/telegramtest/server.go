@@ -61,6 +61,7 @@ type Server struct {
 	commands     map[commandKey][]models.BotCommand
 	calls        []Call
 	faults       []*fault
+	hangs        []*hang
 	limiter      *rateLimiter
 }
 
@@ -330,12 +331,18 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(body)
 }
 
-// invoke runs a Bot API method: fault injection first, then the handler.
+// invoke runs a Bot API method: hangs and fault injection first, then the
+// handler.
 // It returns the canonical method name.
 func (s *Server) invoke(ctx context.Context, method string, p params) (string, *result) {
 	h, found := lookupMethod(method)
 	if !found {
 		return method, errResult(http.StatusNotFound, "Not Found")
+	}
+	if d := s.takeHang(h.name); d > 0 {
+		if res := s.waitHang(ctx, d); res != nil {
+			return h.name, res
+		}
 	}
 	if res := s.takeFault(h.name); res != nil {
 		return h.name, res
