@@ -70,7 +70,9 @@ func TestHangEndsOnClose(t *testing.T) {
 		defer close(done)
 		_, _ = http.Post(s.URL()+"/bot"+s.Token()+"/sendMessage?chat_id=7&text=x", "", nil)
 	}()
-	_ = s.WaitFor(ctxTimeout(t, 100*time.Millisecond), func() bool { return false })
+	if err := s.WaitFor(ctxTimeout(t, 5*time.Second), func() bool { return s.Hanging() == 1 }); err != nil {
+		t.Fatal("the call never hung")
+	}
 	closed := make(chan struct{})
 	go func() { s.Close(); close(closed) }()
 	select {

@@ -54,6 +54,16 @@ func (s *Server) takeHang(method string) time.Duration {
 // waitHang waits out a hang. It returns a result when the call must end
 // without being handled.
 func (s *Server) waitHang(ctx context.Context, d time.Duration) *result {
+	s.mu.Lock()
+	s.hanging++
+	s.bumpLocked()
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.hanging--
+		s.bumpLocked()
+		s.mu.Unlock()
+	}()
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -63,4 +73,12 @@ func (s *Server) waitHang(ctx context.Context, d time.Duration) *result {
 	case <-s.closed:
 	}
 	return errResult(codeClientGone, "Client Closed Request")
+}
+
+// Hanging returns the number of calls hanging right now (see [Server.Hang]),
+// so a test can wait until a fault has caught the call it meant.
+func (s *Server) Hanging() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hanging
 }

@@ -62,6 +62,7 @@ type Server struct {
 	calls        []Call
 	faults       []*fault
 	hangs        []*hang
+	hanging      int
 	limiter      *rateLimiter
 }
 
