@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -130,5 +132,68 @@ func TestBlockSendsMyChatMember(t *testing.T) {
 	_ = json.Unmarshal(callJSON(t, s, "getUpdates", nil).Result, &rest)
 	if len(rest) != 1 || rest[0].Message == nil {
 		t.Fatalf("filtered = %+v", rest)
+	}
+}
+
+func TestParallelWebhookKeepsOrderPerChat(t *testing.T) {
+	s := newServer(t, WithParallelWebhook(), WithWebhookRetry(time.Millisecond, 5*time.Millisecond))
+	release := make(chan struct{})
+	var mu sync.Mutex
+	var got []string
+	failB := 2
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var u models.Update
+		_ = json.NewDecoder(r.Body).Decode(&u)
+		mu.Lock()
+		if u.Message.Chat.ID == 2 && failB > 0 {
+			failB--
+			mu.Unlock()
+			w.WriteHeader(http.StatusInternalServerError)
+			return
+		}
+		got = append(got, u.Message.Text)
+		mu.Unlock()
+		if u.Message.Text == "a1" {
+			<-release
+		}
+	}))
+	defer hook.Close()
+	callJSON(t, s, "setWebhook", map[string]any{"url": hook.URL})
+	s.SendText(1, "a1")
+	s.SendText(1, "a2")
+	s.SendText(2, "b1")
+	s.SendText(3, "c1")
+	seen := func(want ...string) func() bool {
+		return func() bool {
+			mu.Lock()
+			defer mu.Unlock()
+			n := 0
+			for _, g := range got {
+				for _, w := range want {
+					if g == w {
+						n++
+					}
+				}
+			}
+			return n == len(want)
+		}
+	}
+	// a1 hangs; the other chats go on, b1 after its failures.
+	if err := s.WaitFor(ctxTimeout(t, 5*time.Second), seen("a1", "b1", "c1")); err != nil {
+		t.Fatalf("delivered = %v", got)
+	}
+	mu.Lock()
+	for _, g := range got {
+		if g == "a2" {
+			t.Errorf("a2 was delivered while a1 was in flight: %v", got)
+		}
+	}
+	mu.Unlock()
+	close(release)
+	if err := s.WaitFor(ctxTimeout(t, 5*time.Second), seen("a2")); err != nil {
+		t.Fatalf("a2 never delivered: %v", got)
+	}
+	if err := s.WaitIdle(5 * time.Second); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -77,6 +77,7 @@ type config struct {
 	backoffMin     time.Duration
 	backoffMax     time.Duration
 	webhookTimeout time.Duration
+	parallelHook   bool
 	rateLimits     *RateLimits
 	maxCalls       int
 	onCall         func(Call)
@@ -125,6 +126,14 @@ func WithWebhookRetry(minDelay, maxDelay time.Duration) Option {
 // counts as failed (default 10s).
 func WithWebhookTimeout(d time.Duration) Option {
 	return func(c *config) { c.webhookTimeout = d }
+}
+
+// WithParallelWebhook delivers webhook updates as Telegram does: up to the
+// webhook's max_connections at once, but one update at a time per chat, in
+// order within a chat. A failed update holds back only its own chat. Without
+// it, updates go one at a time for the whole bot.
+func WithParallelWebhook() Option {
+	return func(c *config) { c.parallelHook = true }
 }
 
 // WithCallLogLimit keeps only the n most recent calls in [Server.Calls]
