@@ -71,9 +71,26 @@ type apiCallbackQuery struct {
 }
 
 type apiUpdate struct {
-	UpdateID      int64             `json:"update_id"`
-	Message       *apiMessage       `json:"message,omitempty"`
-	CallbackQuery *apiCallbackQuery `json:"callback_query,omitempty"`
+	UpdateID      int64                 `json:"update_id"`
+	Message       *apiMessage           `json:"message,omitempty"`
+	CallbackQuery *apiCallbackQuery     `json:"callback_query,omitempty"`
+	MyChatMember  *apiChatMemberUpdated `json:"my_chat_member,omitempty"`
+}
+
+type apiChatMemberUpdated struct {
+	Chat          apiChat       `json:"chat"`
+	From          apiUser       `json:"from"`
+	Date          int64         `json:"date"`
+	OldChatMember apiChatMember `json:"old_chat_member"`
+	NewChatMember apiChatMember `json:"new_chat_member"`
+}
+
+// apiChatMember is a ChatMember of the statuses a private chat knows:
+// "member" and "kicked" (until_date 0: for ever).
+type apiChatMember struct {
+	Status    string  `json:"status"`
+	User      apiUser `json:"user"`
+	UntilDate *int64  `json:"until_date,omitempty"`
 }
 
 type apiMessageID struct {

@@ -13,8 +13,10 @@
 // [Server.SendSticker], [Server.SendVoice], [Server.SendPhoto], [Server.Push]
 // and [Server.PushRaw] create updates, which the bot receives either by long
 // polling (getUpdates, with real offset confirmation and long-poll timeouts)
-// or by webhook delivery (setWebhook; sequential, retried with backoff until
-// the bot answers 2xx).
+// or by webhook delivery (setWebhook; sequential, or with [WithParallelWebhook]
+// in parallel across chats and in order within one as Telegram does; retried
+// with backoff until the bot answers 2xx). [Server.SetNextUpdateID] restarts
+// update ids lower, as Telegram does after a quiet week.
 //
 // What the bot does is visible through [Server.Chat] (the messages a user
 // would see, edits and deletions applied), [Server.Calls], [Server.Commands],
@@ -23,8 +25,10 @@
 // sleeps.
 //
 // Faults are injected with [Server.Fail] and [Server.FailWith] (429 with
-// retry_after, 403, 500, 502, ...) and [Server.Block]; [WithRateLimits]
-// enforces Telegram's flood limits. A failed call never changes the state.
+// retry_after, 403, 500, 502, ...), [Server.Hang] (a call that hangs) and
+// [Server.Block] (with the my_chat_member updates Telegram sends on block and
+// unblock); [WithRateLimits] enforces Telegram's flood limits. A failed call
+// never changes the state.
 //
 // All methods are safe for concurrent use. [Server.Close] ends pending long
 // polls and the webhook sender, and leaves no goroutine behind.

@@ -50,11 +50,12 @@ func (s *Server) FailWith(method string, times int, code int, description string
 	})
 }
 
-// ClearFaults removes the faults not yet consumed.
+// ClearFaults removes the faults and hangs not yet consumed.
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = nil
+	s.hangs = nil
 }
 
 func defaultDescription(code, retryAfter int) string {
@@ -112,16 +113,52 @@ func nginxPage(code int) []byte {
 
 // Block makes every message or chat action sent to chatID fail with 403
 // "Forbidden: bot was blocked by the user" until [Server.Unblock]. The user's
-// own actions do not unblock.
+// own actions do not unblock. Like Telegram, it sends the bot a
+// my_chat_member update (new status "kicked"), which a bot receives unless
+// its allowed_updates leave my_chat_member out.
 func (s *Server) Block(chatID int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.blocked[chatID] {
+		return
+	}
 	s.blocked[chatID] = true
+	s.myChatMemberLocked(chatID, "member", "kicked")
 }
 
-// Unblock undoes [Server.Block].
+// Unblock undoes [Server.Block] and sends the bot a my_chat_member update
+// (new status "member"), as Telegram does when the user restarts the bot.
 func (s *Server) Unblock(chatID int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if !s.blocked[chatID] {
+		return
+	}
 	delete(s.blocked, chatID)
+	s.myChatMemberLocked(chatID, "kicked", "member")
+}
+
+// myChatMemberLocked enqueues the update telling the bot that the user of
+// the private chat chatID changed the bot's status from old to new.
+func (s *Server) myChatMemberLocked(chatID int64, old, new string) {
+	c, _ := s.userChatLocked(chatID, nil)
+	bot := *s.botAPIUser()
+	id := s.nextUpdateIDLocked()
+	raw := marshal(apiUpdate{UpdateID: id, MyChatMember: &apiChatMemberUpdated{
+		Chat:          c.info,
+		From:          c.user,
+		Date:          s.now().Unix(),
+		OldChatMember: chatMember(old, bot),
+		NewChatMember: chatMember(new, bot),
+	}})
+	s.enqueueLocked(id, "my_chat_member", raw)
+}
+
+func chatMember(status string, u apiUser) apiChatMember {
+	m := apiChatMember{Status: status, User: u}
+	if status == "kicked" {
+		var forever int64
+		m.UntilDate = &forever
+	}
+	return m
 }

@@ -61,6 +61,8 @@ type Server struct {
 	commands     map[commandKey][]models.BotCommand
 	calls        []Call
 	faults       []*fault
+	hangs        []*hang
+	hanging      int
 	limiter      *rateLimiter
 }
 
@@ -75,6 +77,7 @@ type config struct {
 	backoffMin     time.Duration
 	backoffMax     time.Duration
 	webhookTimeout time.Duration
+	parallelHook   bool
 	rateLimits     *RateLimits
 	maxCalls       int
 	onCall         func(Call)
@@ -123,6 +126,14 @@ func WithWebhookRetry(minDelay, maxDelay time.Duration) Option {
 // counts as failed (default 10s).
 func WithWebhookTimeout(d time.Duration) Option {
 	return func(c *config) { c.webhookTimeout = d }
+}
+
+// WithParallelWebhook delivers webhook updates as Telegram does: up to the
+// webhook's max_connections at once, but one update at a time per chat, in
+// order within a chat. A failed update holds back only its own chat. Without
+// it, updates go one at a time for the whole bot.
+func WithParallelWebhook() Option {
+	return func(c *config) { c.parallelHook = true }
 }
 
 // WithCallLogLimit keeps only the n most recent calls in [Server.Calls]
@@ -330,12 +341,18 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(body)
 }
 
-// invoke runs a Bot API method: fault injection first, then the handler.
+// invoke runs a Bot API method: hangs and fault injection first, then the
+// handler.
 // It returns the canonical method name.
 func (s *Server) invoke(ctx context.Context, method string, p params) (string, *result) {
 	h, found := lookupMethod(method)
 	if !found {
 		return method, errResult(http.StatusNotFound, "Not Found")
+	}
+	if d := s.takeHang(h.name); d > 0 {
+		if res := s.waitHang(ctx, d); res != nil {
+			return h.name, res
+		}
 	}
 	if res := s.takeFault(h.name); res != nil {
 		return h.name, res

@@ -145,6 +145,10 @@ func (s *Server) nextWebhookUpdateLocked() *queuedUpdate {
 // Telegram's per-bot delivery queue.
 func (s *Server) webhookLoop() {
 	defer s.wg.Done()
+	if s.cfg.parallelHook {
+		s.parallelWebhookLoop()
+		return
+	}
 	backoff := time.Duration(0)
 	for {
 		s.mu.Lock()
