@@ -8,27 +8,36 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/boussole/boussole/flows"
 	"github.com/boussole/boussole/internal/conversation"
+	"github.com/boussole/boussole/internal/delivery"
 	"github.com/boussole/boussole/internal/flow"
 	"github.com/boussole/boussole/internal/i18n"
 	"github.com/boussole/boussole/internal/redisstore"
 	"github.com/boussole/boussole/internal/redistest"
 )
 
-// recorder is a Sender that keeps what the person would receive.
+// recorder is the channel, the API and the outbox of a test: what the outbox
+// holds is sent at once, in order, through the real store, and kept as the
+// person would receive it.
 type recorder struct {
 	mu       sync.Mutex
-	sent     []conversation.Outgoing
+	store    *redisstore.Store
+	sent     []delivery.Item
 	calls    int
-	answered int
+	answered []string // texts of the callback answers
 	deleted  []int
 	typing   int
 	fail     error // returned by Send while set (a temporary failure)
 	nextID   int
+	waiting  bool // what Waiting reports
 }
 
-func (r *recorder) Send(_ context.Context, _ int64, m conversation.Outgoing) (int, error) {
+const owner = "test"
+
+func (r *recorder) Send(_ context.Context, _ int64, it delivery.Item) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.calls++
@@ -36,8 +45,12 @@ func (r *recorder) Send(_ context.Context, _ int64, m conversation.Outgoing) (in
 		return 0, r.fail
 	}
 	r.nextID++
-	r.sent = append(r.sent, m)
+	r.sent = append(r.sent, it)
 	return r.nextID, nil
+}
+
+func (r *recorder) SendNow(ctx context.Context, chat int64, it delivery.Item) (int, error) {
+	return r.Send(ctx, chat, it)
 }
 
 func (r *recorder) Delete(_ context.Context, _ int64, ids []int) error {
@@ -48,11 +61,11 @@ func (r *recorder) Delete(_ context.Context, _ int64, ids []int) error {
 	return nil
 }
 
-func (r *recorder) AnswerButton(context.Context, string) error {
+func (r *recorder) AnswerButton(_ context.Context, _, text string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.calls++
-	r.answered++
+	r.answered = append(r.answered, text)
 	return nil
 }
 
@@ -63,13 +76,22 @@ func (r *recorder) Typing(context.Context, int64) error {
 	return nil
 }
 
-func (r *recorder) last() conversation.Outgoing {
+func (r *recorder) Hold(chat int64, c delivery.Claim) {
+	_ = delivery.SendAll(context.Background(), r.store, r, chat, owner, c, time.Now)
+}
+
+func (r *recorder) Waiting(int64) bool { return r.waiting }
+
+func (r *recorder) Backlog() int { return 0 }
+
+func (r *recorder) last() delivery.Item {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.sent[len(r.sent)-1]
 }
 
 type fixture struct {
+	rdb    *redis.Client
 	svc    *conversation.Service
 	out    *recorder
 	rtt    *redistest.Counter
@@ -94,10 +116,10 @@ func newFixture(t *testing.T) *fixture {
 	if err := store.Preload(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	out := &recorder{}
+	out := &recorder{store: store}
 	f := set["orientation"]
-	return &fixture{out: out, rtt: rtt, store: store, svc: &conversation.Service{
-		Flow: func() *flow.Flow { return f }, Bundle: b, Store: store, Sender: out,
+	return &fixture{rdb: c, out: out, rtt: rtt, store: store, svc: &conversation.Service{
+		Flow: func() *flow.Flow { return f }, Bundle: b, Store: store, Outbox: out, Channel: out, Owner: owner,
 		Now: func() time.Time { return time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC) }, Retention: time.Hour,
 	}}
 }
@@ -109,13 +131,9 @@ func (fx *fixture) handle(t *testing.T, u conversation.Update) conversation.Resu
 	if u.Chat == 0 {
 		u.Chat = 42
 	}
-	durable := false
-	res, err := fx.svc.Handle(context.Background(), u, func() { durable = true })
+	res, err := fx.svc.Handle(context.Background(), u)
 	if err != nil {
 		t.Fatalf("handle: %v", err)
-	}
-	if !durable {
-		t.Fatal("handled without becoming durable")
 	}
 	return res
 }
@@ -133,8 +151,8 @@ func (fx *fixture) tap(t *testing.T, label string) conversation.Result {
 	return conversation.Result{}
 }
 
-// An ordinary step — a family taps a button — costs at most 2 Redis round
-// trips (commit, ack) and 2 Bot API calls (answer the button, send).
+// An ordinary step — a family taps a button — costs one Redis round trip to
+// be stored (the cache spares the load), and one to acknowledge its reply.
 func TestOrdinaryStepCosts(t *testing.T) {
 	fx := newFixture(t)
 	fx.handle(t, conversation.Update{Kind: conversation.KindText, Text: "/start", MsgID: 1, Lang: "fr"})
@@ -148,37 +166,99 @@ func TestOrdinaryStepCosts(t *testing.T) {
 	if n := fx.rtt.N(); n > 2 {
 		t.Errorf("a button tap cost %d Redis round trips, want ≤ 2", n)
 	}
-	if fx.out.calls > 2 {
-		t.Errorf("a button tap cost %d Bot API calls, want ≤ 2", fx.out.calls)
+	if fx.out.calls > 1 {
+		t.Errorf("a button tap cost %d message calls, want 1", fx.out.calls)
 	}
 }
 
-// A reply stored with its step but never sent (the process died, or Telegram
-// refused) goes out with the chat's next update, or at start-up.
-func TestUnsentReplyIsSentLater(t *testing.T) {
+// A reply Telegram could not take stays queued; the person's next step is
+// appended behind it, never in its place, and both go out in order.
+func TestFailedReplyStaysQueuedBehindNothing(t *testing.T) {
 	fx := newFixture(t)
 	fx.handle(t, conversation.Update{Kind: conversation.KindText, Text: "/start", MsgID: 1, Lang: "fr"})
-	fx.out.fail = errors.New("network down")
+	fx.out.fail = errors.New("telegram 500")
 	fx.handle(t, conversation.Update{Kind: conversation.KindText, Text: "/aide", MsgID: 2})
+	n := len(fx.out.sent)
 	fx.out.fail = nil
-	pending, err := fx.store.Pending(context.Background(), 0)
-	if err != nil {
+	fx.handle(t, conversation.Update{Kind: conversation.KindText, Text: "/langue", MsgID: 3})
+	got := fx.out.sent[n:]
+	if len(got) != 2 || !strings.Contains(got[0].Text, "/effacer") || !strings.Contains(got[1].Text, "langue") {
+		var texts []string
+		for _, it := range got {
+			texts = append(texts, it.Text)
+		}
+		t.Fatalf("after the failure, want the help then the language menu, got %q", texts)
+	}
+}
+
+// An unreadable stored record is set aside: the person starts afresh with a
+// word of apology, and nobody else is affected.
+func TestCorruptRecordRestartsWithApology(t *testing.T) {
+	fx := newFixture(t)
+	fx.handle(t, conversation.Update{Kind: conversation.KindText, Text: "/start", MsgID: 1, Lang: "fr"})
+	fresh := redisstore.New(fx.rdb, redisstore.Options{}) // no cache: reads what is stored
+	fx.svc.Store = fresh
+	fx.out.store = fresh
+	rdb := fx.rdb
+	if err := rdb.HSet(context.Background(), "bsl:conv:{42}", "st", `{"n":`).Err(); err != nil {
 		t.Fatal(err)
 	}
-	if len(pending) != 1 || pending[0] != 42 {
-		t.Fatalf("pending after a failed send: %v", pending)
+	res := fx.handle(t, conversation.Update{Kind: conversation.KindText, Text: "bonjour", MsgID: 2})
+	if res.Outcome != "reset" || res.Node != "securite" {
+		t.Fatalf("outcome %q at %q", res.Outcome, res.Node)
 	}
-	// A fresh process (new service, same store) resumes it.
-	fresh := &conversation.Service{Flow: fx.svc.Flow, Bundle: fx.svc.Bundle, Store: fx.store, Sender: fx.out,
-		Now: fx.svc.Now, Retention: time.Hour}
-	if err := fresh.Resume(context.Background(), 42); err != nil {
-		t.Fatal(err)
+	if txt := fx.out.last().Text; !strings.Contains(txt, "Désolés") || len(fx.out.last().Buttons) == 0 {
+		t.Errorf("a reset should apologise and show the first screen: %q", txt)
 	}
-	if !strings.Contains(fx.out.last().Text, "/effacer") {
-		t.Fatalf("the help was not re-sent: %q", fx.out.last().Text)
+	if n, _ := rdb.Exists(context.Background(), "bsl:bad:{42}").Result(); n != 1 {
+		t.Error("the unreadable record was not kept aside for an operator")
 	}
-	if pending, _ := fx.store.Pending(context.Background(), 0); len(pending) != 0 {
-		t.Errorf("still pending after resume: %v", pending)
+	if ttl, _ := rdb.PTTL(context.Background(), "bsl:bad:{42}").Result(); ttl <= 0 {
+		t.Errorf("the record set aside does not expire (ttl %v)", ttl)
+	}
+}
+
+// A tapped button is always answered at once; with "one moment" when the
+// reply will wait.
+func TestButtonAnsweredAtOnceWithOneMomentWhenQueued(t *testing.T) {
+	fx := newFixture(t)
+	fx.svc.Start()
+	fx.handle(t, conversation.Update{Kind: conversation.KindText, Text: "/start", MsgID: 1, Lang: "fr"})
+	fx.tap(t, "Oui")
+	fx.out.waiting = true
+	fx.tap(t, "Soutien psychologique")
+	fx.handle(t, conversation.Update{Kind: conversation.KindText, Text: "bonjour", MsgID: 3})
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		fx.out.mu.Lock()
+		answered, typing := append([]string(nil), fx.out.answered...), fx.out.typing
+		fx.out.mu.Unlock()
+		if len(answered) == 2 && typing == 1 {
+			if answered[0] != "" || answered[1] != "Un instant…" {
+				t.Errorf("callback answers %q, want none then one moment", answered)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("answers %q, typing %d", answered, typing)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// The person blocks the bot: what is queued is dropped, nothing more is
+// queued for them; once they unblock, their next step is answered.
+func TestBlockThenUnblock(t *testing.T) {
+	fx := newFixture(t)
+	fx.handle(t, conversation.Update{Kind: conversation.KindText, Text: "/start", MsgID: 1, Lang: "fr"})
+	if res := fx.handle(t, conversation.Update{Kind: conversation.KindMember, Blocked: true}); res.Outcome != "blocked" {
+		t.Fatalf("outcome %q", res.Outcome)
+	}
+	fx.handle(t, conversation.Update{Kind: conversation.KindMember})
+	n := len(fx.out.sent)
+	fx.tap(t, "Oui")
+	if len(fx.out.sent) != n+1 {
+		t.Errorf("after unblocking, a tap got %d replies", len(fx.out.sent)-n)
 	}
 }
 
@@ -187,7 +267,7 @@ func TestDuplicateUpdateRepliesOnce(t *testing.T) {
 	fx.handle(t, conversation.Update{Kind: conversation.KindText, Text: "/start", MsgID: 1, Lang: "ar"})
 	n := len(fx.out.sent)
 	res, err := fx.svc.Handle(context.Background(), conversation.Update{ID: fx.update, Chat: 42,
-		Kind: conversation.KindText, Text: "/start", MsgID: 1}, func() {})
+		Kind: conversation.KindText, Text: "/start", MsgID: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,19 +363,18 @@ func TestDiscretionButtonsErase(t *testing.T) {
 func TestStoreDownAnswersFromMemory(t *testing.T) {
 	fx := newFixture(t)
 	fx.svc.Store = brokenStore{}
-	durable := false
 	_, err := fx.svc.Handle(context.Background(), conversation.Update{ID: 1, Chat: 7, Kind: conversation.KindText,
-		Text: "/start", Lang: "ar"}, func() { durable = true })
+		Text: "/start", Lang: "ar"})
 	var se *conversation.StoreError
-	if !errors.As(err, &se) || durable {
-		t.Fatalf("err %v durable %v", err, durable)
+	if !errors.As(err, &se) {
+		t.Fatalf("err %v, want a store error (the update is not acknowledged)", err)
 	}
 	if !strings.Contains(fx.out.last().Text, "17") || !strings.Contains(fx.out.last().Text, "114") {
 		t.Errorf("degraded answer lacks the emergency numbers: %q", fx.out.last().Text)
 	}
 	n := len(fx.out.sent)
 	_, _ = fx.svc.Handle(context.Background(), conversation.Update{ID: 2, Chat: 7, Kind: conversation.KindText,
-		Text: "allo", Lang: "ar"}, func() {})
+		Text: "allo", Lang: "ar"})
 	if len(fx.out.sent) != n {
 		t.Error("the outage notice was repeated at once")
 	}
@@ -311,32 +390,4 @@ func (brokenStore) Load(context.Context, int64) (conversation.Record, error) {
 func (brokenStore) Commit(context.Context, conversation.Commit) (conversation.CommitResult, error) {
 	return conversation.CommitResult{}, errDown
 }
-func (brokenStore) Ack(context.Context, int64, int64, []int, time.Time) error { return errDown }
-func (brokenStore) Journal(context.Context, int64, time.Time) ([]int, error)  { return nil, errDown }
-func (brokenStore) Forget(context.Context, int64) error                       { return errDown }
-func (brokenStore) Pending(context.Context, int) ([]int64, error)             { return nil, errDown }
-
-// slowStore answers like the real one, late.
-type slowStore struct {
-	conversation.Store
-	delay time.Duration
-}
-
-func (s slowStore) Load(ctx context.Context, chat int64) (conversation.Record, error) {
-	time.Sleep(s.delay)
-	return s.Store.Load(ctx, chat)
-}
-
-// A reply that takes time shows "typing…", once.
-func TestTypingWhenSlow(t *testing.T) {
-	fx := newFixture(t)
-	fx.handle(t, conversation.Update{Kind: conversation.KindText, Text: "/start", MsgID: 1, Lang: "fr"})
-	fx.svc.TypingAfter = 20 * time.Millisecond
-	fx.svc.Store = slowStore{Store: fx.store, delay: 100 * time.Millisecond}
-	fx.handle(t, conversation.Update{Kind: conversation.KindText, Text: "/aide", MsgID: 2})
-	fx.out.mu.Lock()
-	defer fx.out.mu.Unlock()
-	if fx.out.typing != 1 {
-		t.Errorf("typing shown %d times for a slow reply, want 1", fx.out.typing)
-	}
-}
+func (brokenStore) SetAside(context.Context, int64) error { return errDown }
