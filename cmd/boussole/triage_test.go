@@ -54,7 +54,7 @@ func TestChatTrace(t *testing.T) {
 	if err := run(context.Background(), []string{"chat", "--trace"}, func(string) string { return "" }, in, &out, &errs); err != nil {
 		t.Fatal(err, errs.String())
 	}
-	for _, s := range []string{"· node: securite", "· node: arrondissement", "· triage: suicide", "· node: suicide", "3114"} {
+	for _, s := range []string{"· node: securite", "· node: besoin", "· triage: suicide", "· node: suicide", "3114"} {
 		if !strings.Contains(out.String(), s) {
 			t.Errorf("no %q in:\n%s", s, out.String())
 		}

@@ -15,22 +15,27 @@ func TestCacheRecoversFromStaleEntry(t *testing.T) {
 	ctx := context.Background()
 	replica := New(f.rdb, Options{})
 
-	rev := mustCommit(t, f.store, commit(31, 0, 1, typicalState(), nil))
+	rev := mustCommit(t, f.store, commit(31, 0, 1, typicalState(), nil)).Rev
 	theirs := typicalState()
 	theirs.Node = "autre_replique"
-	theirRev := mustCommit(t, replica, commit(31, rev, 2, theirs, outbox("leur")))
+	c := commit(31, rev, 2, theirs, texts("leur"))
+	c.Owner = ownerB
+	theirRev := mustCommit(t, replica, c).Rev
 
 	stale := mustLoad(t, f.store, 31)
 	if stale.Rev != rev {
 		t.Fatalf("cached load rev %d, want the stale %d (served from the cache)", stale.Rev, rev)
 	}
-	res, err := f.store.Commit(ctx, commit(31, stale.Rev, 3, typicalState(), nil))
+	res, err := f.store.Commit(ctx, commit(31, stale.Rev, 3, typicalState(), texts("le mien")))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := conversation.Record{State: theirs, Outbox: outbox("leur"), LastUpdate: 2, Rev: theirRev}
+	want := conversation.Record{State: theirs, Recent: []int64{1, 2}, Rev: theirRev}
 	if res.Status != conversation.Conflict || !reflect.DeepEqual(res.Current, want) {
 		t.Fatalf("commit from a stale cache: %v %+v\nwant Conflict %+v", res.Status, res.Current, want)
+	}
+	if n := len(queue(t, f, 31)); n != 1 {
+		t.Fatalf("%d entries queued: the stale commit queued its replies", n)
 	}
 
 	// The cache now holds the current record: the retry goes through.
@@ -42,20 +47,20 @@ func TestCacheRecoversFromStaleEntry(t *testing.T) {
 	mustCommit(t, f.store, commit(31, cur.Rev, 3, typicalState(), nil))
 }
 
-func TestCacheDuplicateAndAck(t *testing.T) {
+// A duplicate brings the current record into the cache as well.
+func TestCacheDuplicate(t *testing.T) {
 	f := setup(t, Options{CacheSize: 10})
 	ctx := context.Background()
-	rev := mustCommit(t, f.store, commit(32, 0, 7, typicalState(), outbox("r")))
+	replica := New(f.rdb, Options{})
+	rev := mustCommit(t, f.store, commit(32, 0, 7, typicalState(), texts("r"))).Rev
+	rev = mustCommit(t, replica, commit(32, rev, 8, typicalState(), nil)).Rev
 
-	res, err := f.store.Commit(ctx, commit(32, rev, 7, typicalState(), nil))
+	res, err := f.store.Commit(ctx, commit(32, rev-1, 8, typicalState(), nil))
 	if err != nil || res.Status != conversation.Duplicate {
 		t.Fatalf("redelivered update: %v %v", res.Status, err)
 	}
-	if err := f.store.Ack(ctx, 32, rev, []int{1}, t0); err != nil {
-		t.Fatal(err)
-	}
-	if r := mustLoad(t, f.store, 32); len(r.Outbox) != 0 || r.Rev != rev {
-		t.Fatalf("cached record after ack: rev %d outbox %v", r.Rev, r.Outbox)
+	if r := mustLoad(t, f.store, 32); r.Rev != rev {
+		t.Fatalf("cached record after a duplicate: rev %d, want %d", r.Rev, rev)
 	}
 }
 
@@ -63,16 +68,17 @@ func TestCacheDuplicateAndAck(t *testing.T) {
 // changes what the next Load returns.
 func TestCacheIsolatesCallers(t *testing.T) {
 	f := setup(t, Options{CacheSize: 10})
-	c := commit(33, 0, 1, typicalState(), outbox("r"))
+	c := commit(33, 0, 1, typicalState(), texts("r"))
 	mustCommit(t, f.store, c)
-	c.Record.State.Vars["qui"] = "changé"
-	c.Record.Outbox[0].Buttons[0][0].Label = "changé"
+	c.State.Vars["qui"] = "changé"
+	c.State.History[1] = "changé"
 
 	r := mustLoad(t, f.store, 33)
 	r.State.History[0] = "changé"
 	r.State.Vars["arr"] = "changé"
+	r.Recent[0] = 99
 
-	if again := mustLoad(t, f.store, 33); !reflect.DeepEqual(again.State, typicalState()) || !reflect.DeepEqual(again.Outbox, outbox("r")) {
+	if again := mustLoad(t, f.store, 33); !reflect.DeepEqual(again.State, typicalState()) || again.Recent[0] != 1 {
 		t.Fatalf("cached record changed by a caller: %+v", again)
 	}
 }

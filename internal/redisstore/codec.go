@@ -108,4 +108,3 @@ func cloneState(s flow.State) flow.State {
 	c.Vars = maps.Clone(s.Vars)
 	return c
 }
-

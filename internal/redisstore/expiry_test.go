@@ -4,6 +4,9 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/boussole/boussole/internal/conversation"
+	"github.com/boussole/boussole/internal/delivery"
 )
 
 // Every stored key must expire (DESIGN §10): write through every path,
@@ -11,33 +14,58 @@ import (
 func TestEveryKeyExpires(t *testing.T) {
 	f := setup(t, Options{})
 	ctx := context.Background()
+	pace := delivery.Pace{Interval: time.Second, Burst: 3}
 
-	c := commit(21, 0, 1, typicalState(), outbox("r"))
+	// A step with an incoming message and a reply, half sent: conv, msgs,
+	// out, lease, pace.
+	c := commit(21, 0, 1, typicalState(), musts("a", "b"))
 	c.IncomingID = 3
-	rev := mustCommit(t, f.store, c)
-	if err := f.store.Ack(ctx, 21, rev, []int{4}, t0); err != nil {
+	res := mustCommit(t, f.store, c)
+	mustAck(t, f.store, 21, ownerA, res.Claim.Head, []int{4}, pace, t0)
+
+	// A forget, and the ack of an entry on its way across it.
+	res = mustCommit(t, f.store, commit(22, 0, 1, typicalState(), texts("r")))
+	c = commit(22, res.Rev, 2, typicalState(), musts("oublié"))
+	c.IncomingID = 5
+	c.Erase = conversation.EraseForget
+	mustCommit(t, f.store, c)
+	mustAck(t, f.store, 22, ownerA, res.Claim.Head, []int{6}, pace, t0)
+
+	// An erase, a block, a claim, a set-aside, an internal step with
+	// nothing.
+	c = commit(23, 0, 1, typicalState(), texts("r"))
+	c.Erase = conversation.EraseChat
+	c.IncomingID = 7
+	mustCommit(t, f.store, c)
+	if _, err := f.store.Claim(ctx, 23, "!"+ownerB); err != nil {
 		t.Fatal(err)
 	}
-	// A chat erased before its ack: only msgs is written.
-	rev = mustCommit(t, f.store, commit(22, 0, 1, typicalState(), outbox("r")))
-	if err := f.store.Forget(ctx, 22); err != nil {
+	res = mustCommit(t, f.store, commit(24, 0, 1, typicalState(), texts("r")))
+	if err := f.store.Block(ctx, 24, ownerA); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.store.Ack(ctx, 22, rev, []int{5}, t0); err != nil {
+	c = commit(24, res.Rev, 0, typicalState(), nil)
+	c.Erase = conversation.BlockChat
+	mustCommit(t, f.store, c)
+	mustCommit(t, f.store, commit(25, 0, 1, typicalState(), nil))
+	if err := f.store.SetAside(ctx, 25); err != nil {
 		t.Fatal(err)
 	}
-	// A commit with no incoming message and no outbox.
-	mustCommit(t, f.store, commit(23, 0, 0, typicalState(), nil))
+	mustCommit(t, f.store, commit(26, 0, 0, typicalState(), nil))
+	if _, err := NewLimiter(f.rdb, "", 30, 5).Take(ctx); err != nil {
+		t.Fatal(err)
+	}
 
 	keys := allKeys(t, f)
-	if len(keys) != 4 {
-		t.Fatalf("keys %v, want conv+msgs of 21, msgs of 22, conv of 23", keys)
+	if len(keys) < 12 {
+		t.Fatalf("only %d keys written: %v", len(keys), keys)
 	}
 	for _, k := range keys {
 		if ttl := f.rdb.PTTL(ctx, k).Val(); ttl <= 0 {
 			t.Errorf("key %s has no expiry (PTTL %v)", k, ttl)
 		}
 	}
+	t.Logf("%d keys: %v", len(keys), keys)
 }
 
 func TestCommitRefreshesExpiry(t *testing.T) {
@@ -45,7 +73,7 @@ func TestCommitRefreshesExpiry(t *testing.T) {
 	ctx := context.Background()
 	c := commit(24, 0, 1, typicalState(), nil)
 	c.TTL = time.Hour
-	rev := mustCommit(t, f.store, c)
+	rev := mustCommit(t, f.store, c).Rev
 	if ttl := f.rdb.PTTL(ctx, "bsl:conv:{24}").Val(); ttl <= 0 || ttl > time.Hour {
 		t.Fatalf("PTTL %v after a 1 h commit", ttl)
 	}
@@ -55,17 +83,4 @@ func TestCommitRefreshesExpiry(t *testing.T) {
 	if ttl := f.rdb.PTTL(ctx, "bsl:conv:{24}").Val(); ttl <= 2*time.Hour {
 		t.Fatalf("PTTL %v after a 3 h commit: not refreshed", ttl)
 	}
-}
-
-func allKeys(t *testing.T, f fixture) []string {
-	t.Helper()
-	var keys []string
-	iter := f.rdb.Scan(context.Background(), 0, "*", 1000).Iterator()
-	for iter.Next(context.Background()) {
-		keys = append(keys, iter.Val())
-	}
-	if err := iter.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return keys
 }

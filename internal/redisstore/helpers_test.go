@@ -8,6 +8,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/boussole/boussole/internal/conversation"
+	"github.com/boussole/boussole/internal/delivery"
 	"github.com/boussole/boussole/internal/flow"
 	"github.com/boussole/boussole/internal/redistest"
 )
@@ -15,11 +16,17 @@ import (
 // testDB is this package's database on a shared test server.
 const testDB = 1
 
-// t0 is the clock of the tests: journal windows are computed from the
+// t0 is the clock of the tests: windows and paces are computed from the
 // times passed in, never by sleeping.
 var t0 = time.Unix(1_750_000_000, 0)
 
 const retention = 30 * 24 * time.Hour
+
+// The replicas of the tests.
+const (
+	ownerA = "replica-a"
+	ownerB = "replica-b"
+)
 
 type fixture struct {
 	rdb   *redis.Client
@@ -55,32 +62,45 @@ func typicalState() flow.State {
 	}
 }
 
-func outbox(texts ...string) []conversation.Outgoing {
-	var o []conversation.Outgoing
-	for _, t := range texts {
-		o = append(o, conversation.Outgoing{
+// texts are replaceable replies (screens) with buttons.
+func texts(ts ...string) []delivery.Item {
+	var o []delivery.Item
+	for _, t := range ts {
+		o = append(o, delivery.Item{
 			Text:    t,
 			Buttons: [][]flow.Button{{{Label: "Oui", Data: "o:1"}, {Label: "Non", Data: "o:2"}}},
 			Lang:    "fr",
+			At:      t0.UnixMilli(),
 		})
 	}
 	return o
 }
 
-// commit makes a Commit with sensible defaults.
-func commit(chat, rev, update int64, st flow.State, ob []conversation.Outgoing) conversation.Commit {
+// musts are replies never superseded by a newer screen.
+func musts(ts ...string) []delivery.Item {
+	o := texts(ts...)
+	for i := range o {
+		o[i].Must = true
+	}
+	return o
+}
+
+// commit makes a step's Commit for ownerA with sensible defaults.
+func commit(chat, rev, update int64, st flow.State, ob []delivery.Item) conversation.Commit {
 	return conversation.Commit{
 		Chat:     chat,
 		Rev:      rev,
 		UpdateID: update,
-		Record:   conversation.Record{State: st, Outbox: ob},
+		State:    st,
+		Outbox:   ob,
+		Owner:    ownerA,
 		TTL:      retention,
 		Now:      t0,
 	}
 }
 
 // mustCommit commits and fails the test unless it was written.
-func mustCommit(t *testing.T, s *Store, c conversation.Commit) int64 {
+func mustCommit(t *testing.T, s *Store, c conversation.Commit) conversation.CommitResult {
 	t.Helper()
 	res, err := s.Commit(context.Background(), c)
 	if err != nil {
@@ -89,7 +109,7 @@ func mustCommit(t *testing.T, s *Store, c conversation.Commit) int64 {
 	if res.Status != conversation.Committed {
 		t.Fatalf("commit of chat %d from rev %d: status %v, want Committed", c.Chat, c.Rev, res.Status)
 	}
-	return res.Rev
+	return res
 }
 
 func mustLoad(t *testing.T, s *Store, chat int64) conversation.Record {
@@ -99,4 +119,72 @@ func mustLoad(t *testing.T, s *Store, chat int64) conversation.Record {
 		t.Fatal(err)
 	}
 	return r
+}
+
+func mustAck(t *testing.T, s *Store, chat int64, owner, raw string, sent []int, pace delivery.Pace, now time.Time) delivery.AckResult {
+	t.Helper()
+	r, err := s.Ack(context.Background(), chat, owner, raw, sent, pace, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// queue reads a chat's outbox as stored, raw.
+func queue(t *testing.T, f fixture, chat int64) []string {
+	t.Helper()
+	raws, err := f.rdb.LRange(context.Background(), f.store.key("out", chat), 0, -1).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raws
+}
+
+// decoded reads a chat's outbox as items.
+func decoded(t *testing.T, f fixture, chat int64) []delivery.Item {
+	t.Helper()
+	var items []delivery.Item
+	for _, raw := range queue(t, f, chat) {
+		it, err := delivery.Decode(raw)
+		if err != nil {
+			t.Fatalf("queued entry %q: %v", raw, err)
+		}
+		items = append(items, it)
+	}
+	return items
+}
+
+// textsOf lists what the items say ("del:<ids>" for a delete).
+func textsOf(items []delivery.Item) []string {
+	var out []string
+	for _, it := range items {
+		if it.Kind == delivery.KindDelete {
+			out = append(out, "del")
+			continue
+		}
+		out = append(out, it.Text)
+	}
+	return out
+}
+
+func journal(t *testing.T, f fixture, chat int64, now time.Time) []int {
+	t.Helper()
+	ids, err := f.store.Journal(context.Background(), chat, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+func allKeys(t *testing.T, f fixture) []string {
+	t.Helper()
+	var keys []string
+	iter := f.rdb.Scan(context.Background(), 0, "*", 1000).Iterator()
+	for iter.Next(context.Background()) {
+		keys = append(keys, iter.Val())
+	}
+	if err := iter.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return keys
 }

@@ -1,70 +1,64 @@
 package redisstore
 
 import (
-	"context"
-	"reflect"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/boussole/boussole/internal/delivery"
 )
 
-func TestJournalBothDirectionsWithin48h(t *testing.T) {
+// Journal keeps 48 hours, and lists ids as numbers ("9" before "10").
+func TestJournalWindow(t *testing.T) {
 	f := setup(t, Options{})
-	ctx := context.Background()
-	old := t0.Add(-50 * time.Hour)
-	recent := t0.Add(-time.Hour)
+	c := commit(70, 0, 1, typicalState(), musts("a", "b"))
+	c.IncomingID = 10
+	res := mustCommit(t, f.store, c)
+	ack := mustAck(t, f.store, 70, ownerA, res.Claim.Head, []int{9}, delivery.Pace{}, t0)
 
-	// The person's message 5, 50 h ago, and the bot's reply 6.
-	c := commit(11, 0, 1, typicalState(), outbox("r"))
-	c.IncomingID, c.Now = 5, old
-	rev := mustCommit(t, f.store, c)
-	if err := f.store.Ack(ctx, 11, rev, []int{6}, old); err != nil {
-		t.Fatal(err)
+	later := t0.Add(JournalWindow - time.Minute)
+	mustAck(t, f.store, 70, ownerA, ack.Next, []int{100}, delivery.Pace{}, later)
+	if got := journal(t, f, 70, later); !slices.Equal(got, []int{9, 10, 100}) {
+		t.Fatalf("journal within the window %v", got)
 	}
-	// Message 9 an hour ago; replies 10 and 11 now (ids sort as numbers).
-	c = commit(11, rev, 2, typicalState(), outbox("r"))
-	c.IncomingID, c.Now = 9, recent
-	rev = mustCommit(t, f.store, c)
-	if err := f.store.Ack(ctx, 11, rev, []int{11, 10}, t0); err != nil {
-		t.Fatal(err)
+	if got := journal(t, f, 70, t0.Add(JournalWindow+time.Second)); !slices.Equal(got, []int{100}) {
+		t.Fatalf("journal past the window %v, want only the recent id", got)
 	}
-
-	ids, err := f.store.Journal(ctx, 11, t0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := []int{9, 10, 11}; !reflect.DeepEqual(ids, want) {
-		t.Fatalf("journal = %v, want %v", ids, want)
-	}
-	// Ids older than 48 h were trimmed on write, not only hidden on read.
-	if n := f.rdb.ZCard(ctx, "bsl:msgs:{11}").Val(); n != 3 {
-		t.Fatalf("msgs holds %d ids, want 3 (older ones trimmed)", n)
-	}
-	// Exactly 48 h old is still in; a second more is out.
-	if ids, _ := f.store.Journal(ctx, 11, recent.Add(JournalWindow)); !reflect.DeepEqual(ids, []int{9, 10, 11}) {
-		t.Fatalf("journal at the edge = %v", ids)
-	}
-	if ids, _ := f.store.Journal(ctx, 11, recent.Add(JournalWindow+time.Second)); !reflect.DeepEqual(ids, []int{10, 11}) {
-		t.Fatalf("journal past the edge = %v", ids)
-	}
-	if ids, _ := f.store.Journal(ctx, 12, t0); len(ids) != 0 {
-		t.Fatalf("journal of an unknown chat = %v", ids)
+	if got := journal(t, f, 71, t0); len(got) != 0 {
+		t.Fatalf("journal of an unknown chat %v", got)
 	}
 }
 
-func TestForgetDeletesBothKeys(t *testing.T) {
-	f := setup(t, Options{CacheSize: 10})
-	ctx := context.Background()
-	c := commit(13, 0, 1, typicalState(), outbox("r"))
-	c.IncomingID = 77
-	mustCommit(t, f.store, c)
-
-	if err := f.store.Forget(ctx, 13); err != nil {
-		t.Fatal(err)
+// However much one person sends, the journal keeps JournalCap ids, the
+// newest.
+func TestJournalIsBounded(t *testing.T) {
+	f := setup(t, Options{})
+	const batch = 100
+	acks := JournalCap/batch + 5
+	var rev int64
+	id := 0
+	now := t0
+	for i := range acks {
+		c := commit(72, rev, int64(i+1), typicalState(), musts("r"))
+		c.Now = now
+		res := mustCommit(t, f.store, c)
+		rev = res.Rev
+		sent := make([]int, batch)
+		for j := range sent {
+			id++
+			sent[j] = id
+		}
+		mustAck(t, f.store, 72, ownerA, res.Claim.Head, sent, delivery.Pace{}, now)
+		now = now.Add(time.Second)
 	}
-	if n := f.rdb.Exists(ctx, "bsl:conv:{13}", "bsl:msgs:{13}").Val(); n != 0 {
-		t.Fatalf("%d keys left after Forget", n)
+	got := journal(t, f, 72, now)
+	if len(got) != JournalCap {
+		t.Fatalf("journal holds %d ids after %d, want %d", len(got), id, JournalCap)
 	}
-	if r := mustLoad(t, f.store, 13); r.Rev != 0 {
-		t.Fatalf("load after Forget: rev %d from the cache, want 0", r.Rev)
+	if got[0] != id-JournalCap+1 || got[len(got)-1] != id {
+		t.Fatalf("journal keeps %d..%d, want the newest %d..%d", got[0], got[len(got)-1], id-JournalCap+1, id)
+	}
+	if n := f.rdb.ZCard(t.Context(), "bsl:msgs:{72}").Val(); n != JournalCap {
+		t.Fatalf("msgs holds %d members, want %d", n, JournalCap)
 	}
 }

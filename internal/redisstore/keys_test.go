@@ -5,32 +5,68 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/boussole/boussole/internal/delivery"
 )
 
 // Keys carry the prefix and the chat id as a hash tag, so a chat's keys
-// share one Redis Cluster slot.
+// share one Redis Cluster slot, where the scripts touching them together
+// can run.
 func TestKeysUsePrefixAndHashTag(t *testing.T) {
+	ctx := context.Background()
 	for _, tc := range []struct {
 		prefix string
 		want   []string
 	}{
-		{"", []string{"bsl:conv:{123}", "bsl:msgs:{123}"}},
-		{"tst", []string{"tst:conv:{123}", "tst:msgs:{123}"}},
+		{"", []string{"bsl:bad:{123}", "bsl:conv:{124}", "bsl:lease:{124}", "bsl:msgs:{123}", "bsl:msgs:{124}", "bsl:out:{124}", "bsl:pace:{123}"}},
+		{"tst", []string{"tst:bad:{123}", "tst:conv:{124}", "tst:lease:{124}", "tst:msgs:{123}", "tst:msgs:{124}", "tst:out:{124}", "tst:pace:{123}"}},
 	} {
 		f := setup(t, Options{Prefix: tc.prefix})
-		c := commit(123, 0, 1, typicalState(), nil)
+		c := commit(123, 0, 1, typicalState(), texts("r"))
+		c.IncomingID = 1
+		res := mustCommit(t, f.store, c)
+		mustAck(t, f.store, 123, ownerA, res.Claim.Head, []int{2}, delivery.Pace{Interval: time.Second}, t0)
+		if err := f.store.SetAside(ctx, 123); err != nil {
+			t.Fatal(err)
+		}
+		c = commit(124, 0, 1, typicalState(), texts("r"))
 		c.IncomingID = 1
 		mustCommit(t, f.store, c)
+
 		keys := allKeys(t, f)
 		slices.Sort(keys)
 		if !slices.Equal(keys, tc.want) {
 			t.Errorf("prefix %q: keys %v, want %v", tc.prefix, keys, tc.want)
 		}
 		for _, k := range keys {
-			if tag := hashTag(k); tag != "123" {
+			if tag := hashTag(k); tag != "123" && tag != "124" {
 				t.Errorf("key %s hashes on %q, not on the chat id", k, tag)
 			}
+			if chat, ok := chatOfKey(k); !ok || (chat != 123 && chat != 124) {
+				t.Errorf("chatOfKey(%s) = %d %v", k, chat, ok)
+			}
 		}
+	}
+}
+
+func TestChatOfKey(t *testing.T) {
+	for key, want := range map[string]int64{
+		"bsl:out:{42}":             42,
+		"bsl:out:{-1001234567890}": -1001234567890,
+		"a{b}:out:{7}":             7,
+	} {
+		if got, ok := chatOfKey(key); !ok || got != want {
+			t.Errorf("chatOfKey(%q) = %d %v, want %d", key, got, ok, want)
+		}
+	}
+	for _, key := range []string{"bsl:out:42", "bsl:out:{x}", "bsl:out:{42}x"} {
+		if got, ok := chatOfKey(key); ok {
+			t.Errorf("chatOfKey(%q) = %d, want no chat", key, got)
+		}
+	}
+	if got := globEscape(`a*b?[c]\`); got != `a\*b\?\[c\]\\` {
+		t.Errorf("globEscape = %q", got)
 	}
 }
 
@@ -54,10 +90,8 @@ func hashTag(key string) string {
 func TestKeyBytes(t *testing.T) {
 	f := setup(t, Options{})
 	ctx := context.Background()
-	rev := mustCommit(t, f.store, commit(1234567890, 0, 987654321, typicalState(), outbox("Bonjour")))
-	if err := f.store.Ack(ctx, 1234567890, rev, []int{42}, t0); err != nil {
-		t.Fatal(err)
-	}
+	res := mustCommit(t, f.store, commit(1234567890, 0, 987654321, typicalState(), texts("Bonjour")))
+	mustAck(t, f.store, 1234567890, ownerA, res.Claim.Head, []int{42}, delivery.Pace{}, t0)
 	n, err := f.store.KeyBytes(ctx, 1234567890)
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +100,7 @@ func TestKeyBytes(t *testing.T) {
 		t.Fatalf("KeyBytes = %d", n)
 	}
 	st, _ := f.rdb.HGet(ctx, "bsl:conv:{1234567890}", "st").Result()
-	t.Logf("idle conversation: conv key %d bytes (MEMORY USAGE), state JSON %d bytes", n, len(st))
+	t.Logf("idle conversation: keys %d bytes (MEMORY USAGE), state JSON %d bytes", n, len(st))
 	if n, _ := f.store.KeyBytes(ctx, 999); n != 0 {
 		t.Fatalf("KeyBytes of a missing chat = %d, want 0", n)
 	}

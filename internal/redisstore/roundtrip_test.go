@@ -3,46 +3,61 @@ package redisstore
 import (
 	"context"
 	"testing"
+
+	"github.com/boussole/boussole/internal/delivery"
 )
 
-// An ordinary step must cost two round trips (DESIGN §6): Commit and Ack,
-// with the Load served by the cache.
+// An ordinary step must cost two round trips (DESIGN §6): its Commit, with
+// the Load served by the cache, and the Ack of its reply.
 func TestRoundTrips(t *testing.T) {
 	ctx := context.Background()
-	count := func(f fixture, op func() error) int64 {
-		t.Helper()
-		f.trips.Reset()
-		if err := op(); err != nil {
-			t.Fatal(err)
-		}
-		return f.trips.N()
-	}
 	for _, cacheSize := range []int{0, 100} {
 		f := setup(t, Options{CacheSize: cacheSize})
+		count := func(op func() error) int64 {
+			t.Helper()
+			f.trips.Reset()
+			if err := op(); err != nil {
+				t.Fatal(err)
+			}
+			return f.trips.N()
+		}
 		f.rdb.Ping(ctx) // open the connection outside the count
 
-		var rev int64
-		commitTrips := count(f, func() error {
-			c := commit(41, 0, 1, typicalState(), outbox("r"))
-			c.IncomingID = 1
-			res, err := f.store.Commit(ctx, c)
-			rev = res.Rev
+		// A first step, to warm the cache.
+		c := commit(41, 0, 1, typicalState(), texts("r"))
+		c.IncomingID = 1
+		res := mustCommit(t, f.store, c)
+		mustAck(t, f.store, 41, ownerA, res.Claim.Head, []int{2}, delivery.Pace{}, t0)
+
+		// An ordinary step.
+		var head string
+		loadTrips := count(func() error {
+			r, err := f.store.Load(ctx, 41)
+			c = commit(41, r.Rev, 2, typicalState(), texts("r2"))
 			return err
 		})
-		ackTrips := count(f, func() error { return f.store.Ack(ctx, 41, rev, []int{2}, t0) })
-		loadTrips := count(f, func() error { _, err := f.store.Load(ctx, 41); return err })
-		journalTrips := count(f, func() error { _, err := f.store.Journal(ctx, 41, t0); return err })
-		forgetTrips := count(f, func() error { return f.store.Forget(ctx, 41) })
+		commitTrips := count(func() error {
+			c.IncomingID = 3
+			res, err := f.store.Commit(ctx, c)
+			head = res.Claim.Head
+			return err
+		})
+		ackTrips := count(func() error {
+			_, err := f.store.Ack(ctx, 41, ownerA, head, []int{4}, delivery.Pace{}, t0)
+			return err
+		})
+		claimTrips := count(func() error { _, err := f.store.Claim(ctx, 41, ownerA); return err })
+		journalTrips := count(func() error { _, err := f.store.Journal(ctx, 41, t0); return err })
 
 		wantLoad := int64(1)
 		if cacheSize > 0 {
 			wantLoad = 0
 		}
-		if commitTrips != 1 || ackTrips != 1 || loadTrips != wantLoad || journalTrips != 1 || forgetTrips != 1 {
-			t.Errorf("cache %d: round trips commit=%d ack=%d load=%d journal=%d forget=%d, want 1 1 %d 1 1",
-				cacheSize, commitTrips, ackTrips, loadTrips, journalTrips, forgetTrips, wantLoad)
+		if head == "" || loadTrips != wantLoad || commitTrips != 1 || ackTrips != 1 || claimTrips != 1 || journalTrips != 1 {
+			t.Errorf("cache %d: round trips load=%d commit=%d ack=%d claim=%d journal=%d (head %q), want %d 1 1 1 1",
+				cacheSize, loadTrips, commitTrips, ackTrips, claimTrips, journalTrips, head, wantLoad)
 		}
-		t.Logf("cache %d: round trips commit=%d ack=%d load=%d journal=%d forget=%d",
-			cacheSize, commitTrips, ackTrips, loadTrips, journalTrips, forgetTrips)
+		t.Logf("cache %d: round trips load=%d commit=%d ack=%d claim=%d journal=%d",
+			cacheSize, loadTrips, commitTrips, ackTrips, claimTrips, journalTrips)
 	}
 }
