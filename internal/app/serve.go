@@ -119,9 +119,7 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 // deliveryConfig turns the settings into the delivery engine's.
 func deliveryConfig(cfg config.Config, opts Options) delivery.Config {
 	d := delivery.DefaultConfig
-	owner := make([]byte, 8)
-	_, _ = rand.Read(owner)
-	d.Owner = hex.EncodeToString(owner)
+	d.Owner = leaseOwner(cfg)
 	d.Chat.Interval = perMessage(cfg.SendRateChat)
 	d.Group.Interval = perMessage(cfg.SendRateGroup)
 	// Long polling allows one receiver per token, so a restarted poller is
@@ -133,6 +131,22 @@ func deliveryConfig(cfg config.Config, opts Options) delivery.Config {
 		d.Parallel = 256
 	}
 	return d
+}
+
+// leaseOwner names this replica in the sending leases. A webhook replica is
+// named by its host and listening address, which no other live process can
+// share: restarted after a crash, it takes back its own leases at once
+// instead of waiting for them to expire. A poller (the only receiver of its
+// token) takes every lease at start anyway, so a random name serves.
+func leaseOwner(cfg config.Config) string {
+	if cfg.Mode == "webhook" {
+		if host, err := os.Hostname(); err == nil && host != "" {
+			return host + "/" + cfg.ListenAddr
+		}
+	}
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 func perMessage(rate float64) time.Duration {

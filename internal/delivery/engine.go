@@ -296,6 +296,15 @@ func (e *Engine) dispatch(soft, ctx context.Context) {
 			continue
 		}
 		s := heap.Pop(&e.ready).(*slot)
+		if !corrupt && s.raw != "" && s.item.At == 0 {
+			corrupt = true
+		}
+		if corrupt && s.item.At != 0 {
+			// The best chat changed while the token was skipped: it pays.
+			heap.Push(&e.ready, s)
+			e.mu.Unlock()
+			continue
+		}
 		s.where = inNone
 		s.inflight = true
 		e.mu.Unlock()

@@ -106,7 +106,16 @@ func (e *Engine) held() []int64 {
 // releaseAll hands every lease back, so another replica (or the next start)
 // takes the chats at once instead of waiting for the leases to expire.
 func (e *Engine) releaseAll() {
-	chats := e.held()
+	// A send still in flight keeps its lease: handing it back would let
+	// another replica send the same message again. It expires on its own.
+	e.mu.Lock()
+	chats := make([]int64, 0, len(e.slots))
+	for c, s := range e.slots {
+		if !s.inflight {
+			chats = append(chats, c)
+		}
+	}
+	e.mu.Unlock()
 	if len(chats) == 0 {
 		return
 	}

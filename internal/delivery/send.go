@@ -10,7 +10,11 @@ import (
 const callTimeout = 30 * time.Second
 
 // maxBackoff bounds the wait between attempts at a failing send.
-const maxBackoff = 30 * time.Second
+const maxBackoff = 5 * time.Second
+
+// minBackoff is the first wait after a failed send: Telegram's 5xx are
+// mostly brief.
+const minBackoff = 250 * time.Millisecond
 
 // send delivers the head of one chat's outbox, then schedules what comes
 // next. Sends run on their own context: a stop lets them finish.
@@ -61,7 +65,7 @@ func (e *Engine) send(s *slot) {
 			e.retry(s, now.Add(time.Second)) // keep the lease until the flag is stored
 			return
 		}
-		e.release(s)
+		e.handBack(ctx, s)
 	case errors.Is(err, ErrRejected):
 		e.Stats.Dropped.Add(1)
 		log.Warn().Str("outcome", "rejected").Msg("delivery: Telegram refused a reply; dropped")
@@ -69,7 +73,7 @@ func (e *Engine) send(s *slot) {
 	case errors.As(err, &ra):
 		e.retry(s, now.Add(ra.Wait))
 	default:
-		s.backoff = min(max(2*s.backoff, time.Second), maxBackoff)
+		s.backoff = min(max(2*s.backoff, minBackoff), maxBackoff)
 		e.retry(s, now.Add(s.backoff))
 	}
 }
@@ -80,7 +84,7 @@ func (e *Engine) ack(ctx context.Context, s *slot, sent []int, now time.Time) {
 	if err != nil {
 		// Already on the phone: remember it so only the ack is retried.
 		s.unacked, s.ackOnly = sent, true
-		s.backoff = min(max(2*s.backoff, time.Second), maxBackoff)
+		s.backoff = min(max(2*s.backoff, minBackoff), maxBackoff)
 		e.retry(s, now.Add(s.backoff))
 		return
 	}
@@ -95,22 +99,7 @@ func (e *Engine) ack(ctx context.Context, s *slot, sent []int, now time.Time) {
 		return
 	}
 	if res.Next == "" {
-		e.mu.Lock()
-		reclaim := s.reclaim
-		s.reclaim = false
-		e.mu.Unlock()
-		if reclaim {
-			// A step of this replica took the lease again after this ack
-			// handed it back: ask the store what is queued now.
-			if c, err := e.q.Claim(ctx, s.chat, e.cfg.Owner); err == nil && c.Held && c.Head != "" {
-				e.mu.Lock()
-				e.setHeadLocked(s, c.Head)
-				e.scheduleLocked(s, e.notBefore(s.chat, c.Pace))
-				e.mu.Unlock()
-				return
-			}
-		}
-		e.release(s)
+		e.handBack(ctx, s)
 		return
 	}
 	e.mu.Lock()
@@ -122,6 +111,35 @@ func (e *Engine) ack(ctx context.Context, s *slot, sent []int, now time.Time) {
 	}
 	e.setHeadLocked(s, res.Next)
 	e.scheduleLocked(s, e.notBefore(s.chat, res.Pace))
+}
+
+// handBack forgets a slot whose lease the store has just handed back, unless
+// a step of this replica took the lease again meanwhile (Hold set reclaim):
+// then it asks the store what is queued now and goes on. The check and the
+// drop are one critical section, so a Hold cannot slip between them.
+func (e *Engine) handBack(ctx context.Context, s *slot) {
+	for {
+		e.mu.Lock()
+		if !s.reclaim {
+			e.dropLocked(s)
+			e.mu.Unlock()
+			return
+		}
+		s.reclaim = false
+		e.mu.Unlock()
+		c, err := e.q.Claim(ctx, s.chat, e.cfg.Owner)
+		if err != nil {
+			e.retry(s, e.cfg.Now().Add(time.Second))
+			return
+		}
+		if c.Held && c.Head != "" {
+			e.mu.Lock()
+			e.setHeadLocked(s, c.Head)
+			e.scheduleLocked(s, e.notBefore(s.chat, c.Pace))
+			e.mu.Unlock()
+			return
+		}
+	}
 }
 
 // retry puts the slot back to try again at at.

@@ -37,7 +37,7 @@ const JournalWindow = 48 * time.Hour
 
 // JournalCap bounds the ids kept per chat, whatever one person sends: the
 // oldest go first.
-const JournalCap = 2000
+const JournalCap = 500
 
 // OutboxTTL is how long an outbox lives after it was last written: past the
 // delivery deadline, what is left is dropped anyway.
