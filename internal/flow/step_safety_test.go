@@ -70,7 +70,7 @@ func TestContinueAfterEmergencyResumesWhereThePersonWas(t *testing.T) {
 	st := start(t, f, "fr")
 	st, _ = tap(t, f, st, "Oui")
 	st, _ = tap(t, f, st, "Psy")
-	for _, in := range []Input{{Kind: InText, Text: "danger"}, {Kind: InEmergency}, ButtonInput(ButtonEmergency)} {
+	for _, in := range []Input{{Kind: InEmergency, Class: "danger", Text: "danger"}, {Kind: InEmergency}, ButtonInput(ButtonEmergency)} {
 		sos, out := step(t, f, st, in)
 		wantOut(t, out, "message urgence")
 		back, out := tap(t, f, sos, "Je suis en sécurité, continuer")

@@ -15,11 +15,16 @@ redis.call('LREM', KEYS[3], 1, ARGV[2])
 local now = tonumber(ARGV[4])
 local escaped = 0
 local pace = redis.call('GET', KEYS[5]) or ''
-if #ARGV > 7 then
-  -- Queued before an erase (or a forget) that happened while it was on its
-  -- way: the caller deletes it at once. It is journaled all the same.
-  local era = string.match(ARGV[2], '^%d+|(%d+)|')
-  if redis.call('HGET', KEYS[1], 'era') ~= era then
+local era = redis.call('HGET', KEYS[1], 'era')
+if #ARGV > 7 and not era then
+  -- Queued before a forget that happened while it was on its way: the
+  -- caller deletes it at once, and nothing of the person is written again.
+  escaped = 1
+elseif #ARGV > 7 then
+  -- Queued before an erase that happened while it was on its way: the
+  -- caller deletes it at once. It is journaled all the same, in case the
+  -- deletion fails.
+  if era ~= string.match(ARGV[2], '^%d+|(%d+)|') then
     escaped = 1
   end
   for i = 8, #ARGV do
