@@ -37,6 +37,8 @@ type Options struct {
 	Unlimited bool
 	// RedisHooks observe the Redis client (the load tool counts round trips).
 	RedisHooks []redis.Hook
+	// Tune adjusts the delivery engine (the load tool compares policies).
+	Tune func(*delivery.Config)
 }
 
 // TuneGC collects garbage half as often unless GOGC says otherwise: the live
@@ -125,6 +127,9 @@ func deliveryConfig(cfg config.Config, opts Options) delivery.Config {
 	// Long polling allows one receiver per token, so a restarted poller is
 	// the only replica: it takes the dead process's leases at once.
 	d.StealAtStart = cfg.Mode == "polling"
+	if opts.Tune != nil {
+		opts.Tune(&d)
+	}
 	if opts.Unlimited {
 		d.Chat = delivery.Pace{Interval: time.Microsecond, Burst: 1 << 20}
 		d.Group = d.Chat

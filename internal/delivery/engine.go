@@ -19,7 +19,7 @@ type Config struct {
 	LeaseTTL   time.Duration // a chat's lease lives this long unless renewed
 	Sweep      time.Duration // how often outboxes left without a sender are looked for
 	Parallel   int           // sends in flight at once
-	FirstBoost time.Duration // how far ahead of other replies a conversation's first reply goes
+	FirstBoost time.Duration // how far ahead of other replies a conversation's first reply goes (< 0: none, FIFO)
 	// StealAtStart takes every lease at start-up, even one held by another
 	// owner: right when a single replica runs (long polling allows only
 	// one), so a restart does not wait for the dead process's leases.

@@ -40,7 +40,7 @@ func (s *slot) rank(firstBoost time.Duration) int64 {
 	switch {
 	case s.item.Urgent:
 		score -= urgentBoost
-	case s.item.First:
+	case s.item.First && firstBoost > 0:
 		score -= firstBoost.Milliseconds()
 	}
 	return score
