@@ -111,7 +111,7 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 			receiving <- bot.Poll(ctx, cfg.PollTimeout)
 		}
 	}()
-	go func() { engine.Run(sendCtx, 20*time.Second); close(sent) }()
+	go func() { engine.Run(sendCtx, 10*time.Second); close(sent) }()
 	err = <-receiving // returns once receiving stopped and the steps in flight are done
 	stopSending()
 	<-sent

@@ -60,7 +60,9 @@ type Engine struct {
 	waiting waitHeap
 	wake    chan struct{}
 	sem     chan struct{}
-	sends   sync.WaitGroup
+	// drainUntil is when a stop gives up (zero while running).
+	drainUntil time.Time
+	sends      sync.WaitGroup
 }
 
 // New returns an engine; pseudo names a chat in logs without revealing it.
@@ -217,6 +219,9 @@ func (e *Engine) Run(ctx context.Context, drain time.Duration) {
 	defer stop()
 	go func() {
 		<-ctx.Done()
+		e.mu.Lock()
+		e.drainUntil = e.cfg.Now().Add(drain)
+		e.mu.Unlock()
 		e.signal()
 		t := time.NewTimer(drain)
 		defer t.Stop()
@@ -252,9 +257,18 @@ func (e *Engine) dispatch(soft, ctx context.Context) {
 	defer timer.Stop()
 	for ctx.Err() == nil {
 		e.mu.Lock()
-		if soft.Err() != nil && len(e.slots) == 0 {
-			e.mu.Unlock()
-			return
+		if soft.Err() != nil {
+			if late := e.lateLocked(); len(late) > 0 {
+				e.mu.Unlock()
+				rctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				_ = e.q.Release(rctx, e.cfg.Owner, late)
+				cancel()
+				continue
+			}
+			if len(e.slots) == 0 {
+				e.mu.Unlock()
+				return
+			}
 		}
 		now := e.cfg.Now()
 		for e.waiting.Len() > 0 && !e.waiting[0].notBefore.After(now) {
@@ -324,6 +338,24 @@ func (e *Engine) dispatch(soft, ctx context.Context) {
 			e.send(s)
 		}()
 	}
+}
+
+// lateLocked, during a stop, drops the chats that could not send before the
+// stop gives up (waiting out a 429 or a backoff) and returns them, for their
+// leases to be handed back: another replica, or the next start, sends them;
+// waiting for nothing would only delay the stop.
+func (e *Engine) lateLocked() []int64 {
+	if e.drainUntil.IsZero() {
+		return nil
+	}
+	var late []int64
+	for c, s := range e.slots {
+		if s.where == inWaiting && s.notBefore.After(e.drainUntil) {
+			late = append(late, c)
+			e.dropLocked(s)
+		}
+	}
+	return late
 }
 
 func resetTimer(t *time.Timer, d time.Duration) {
