@@ -12,6 +12,7 @@
 //	go run ./cmd/boussole-load -rate 0 -inflight 64 -duration 15s -runs 3
 //	go run ./cmd/boussole-load -rate 0 -runs 1 -cpuprofile bot.pprof -perf bot.perf
 //	go run ./cmd/boussole-load perf-buckets bot.perf
+//	go run ./cmd/boussole-load surge -families 2000 -over 60s -policy first -replicas 1
 //
 // See docs/perf.md, "Telegram runtime".
 package main
@@ -23,6 +24,10 @@ func main() {
 		switch os.Args[1] {
 		case "bot":
 			os.Exit(runBotRole(os.Args[2:]))
+		case "surge":
+			os.Exit(runSurge(os.Args[2:]))
+		case "surge-bot":
+			os.Exit(runSurgeBotRole(os.Args[2:]))
 		case "perf-buckets":
 			os.Exit(runBuckets(os.Args[2:]))
 		}

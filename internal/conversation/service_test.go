@@ -33,6 +33,7 @@ type recorder struct {
 	fail     error // returned by Send while set (a temporary failure)
 	nextID   int
 	waiting  bool // what Waiting reports
+	now      func() time.Time
 }
 
 const owner = "test"
@@ -77,7 +78,7 @@ func (r *recorder) Typing(context.Context, int64) error {
 }
 
 func (r *recorder) Hold(chat int64, c delivery.Claim) {
-	_ = delivery.SendAll(context.Background(), r.store, r, chat, owner, c, time.Now)
+	_ = delivery.SendAll(context.Background(), r.store, r, chat, owner, c, r.now)
 }
 
 func (r *recorder) Waiting(int64) bool { return r.waiting }
@@ -116,11 +117,13 @@ func newFixture(t *testing.T) *fixture {
 	if err := store.Preload(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	out := &recorder{store: store}
+	// One clock for the steps and the acks: the journal keeps 48 h from it.
+	now := func() time.Time { return time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC) }
+	out := &recorder{store: store, now: now}
 	f := set["orientation"]
 	return &fixture{rdb: c, out: out, rtt: rtt, store: store, svc: &conversation.Service{
 		Flow: func() *flow.Flow { return f }, Bundle: b, Store: store, Outbox: out, Channel: out, Owner: owner,
-		Now: func() time.Time { return time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC) }, Retention: time.Hour,
+		Now: now, Retention: time.Hour,
 	}}
 }
 
