@@ -72,9 +72,16 @@ func (d *driver) onCall(c telegramtest.Call) {
 	if !c.OK() {
 		d.failedCalls.Add(1)
 	}
+	erased := false
 	switch c.Method {
 	case "sendMessage":
 		d.sendMessage.Add(1)
+	case "deleteMessages":
+		// An erase ("Pas maintenant", "Effacer") is answered by emptying the
+		// chat, with no message: the step ends there and the family starts
+		// again with /start.
+		d.otherCalls.Add(1)
+		erased = true
 	case "answerCallbackQuery":
 		d.answers.Add(1)
 		return
@@ -100,7 +107,10 @@ func (d *driver) onCall(c telegramtest.Call) {
 		d.mu.Unlock()
 		return
 	}
-	if len(buttons) > 0 {
+	switch {
+	case erased:
+		f.msgID, f.buttons = 0, nil
+	case len(buttons) > 0:
 		f.msgID, f.buttons = id, buttons
 	}
 	wasWaiting := f.waiting
