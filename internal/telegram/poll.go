@@ -6,6 +6,9 @@ import (
 	"time"
 )
 
+// quietWeek is how long without updates makes Telegram restart its ids.
+const quietWeek = 6 * 24 * time.Hour
+
 // Poll receives updates by long polling until ctx is done, then drains what
 // is in flight. The offset only moves past an update once its effects are
 // durable: an update that could not be stored is received again.
@@ -18,6 +21,7 @@ func (b *Bot) Poll(ctx context.Context, timeout time.Duration) error {
 	}
 	var offset int64
 	backoff := time.Second
+	lastUpdate := time.Now()
 	for ctx.Err() == nil {
 		var batch []update
 		call, cancel := context.WithTimeout(ctx, timeout+15*time.Second)
@@ -34,6 +38,14 @@ func (b *Bot) Poll(ctx context.Context, timeout time.Duration) error {
 			continue
 		}
 		backoff = time.Second
+		if len(batch) > 0 {
+			lastUpdate = time.Now()
+		} else if offset > 0 && time.Since(lastUpdate) > quietWeek {
+			// After a week without updates Telegram picks the next update id
+			// at random, possibly below our offset: everything before it is
+			// confirmed already, so poll without an offset.
+			offset = 0
+		}
 		offset = b.settle(batch, offset)
 	}
 	b.drain()
