@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"slices"
 	"sync"
@@ -232,8 +233,8 @@ func TestCommitAppendsOutbox(t *testing.T) {
 
 // A person sending faster than replies go gets the latest screens: past
 // replaceableKept waiting behind the head, the oldest replaceable ones are
-// dropped; Must and Urgent ones never are, and the head (maybe on its way)
-// stays.
+// dropped; Must ones never are, emergency screens only for newer emergency
+// screens (two are kept), and the head (maybe on its way) stays.
 func TestCommitDropsStaleScreens(t *testing.T) {
 	f := setup(t, Options{})
 	res := mustCommit(t, f.store, commit(11, 0, 1, typicalState(), texts("head")))
@@ -251,6 +252,18 @@ func TestCommitDropsStaleScreens(t *testing.T) {
 	}
 	if !items[1].Must || !items[2].Urgent {
 		t.Fatalf("flags lost: %+v", items[1:3])
+	}
+
+	// A flood of emergency screens keeps the two newest.
+	var u []delivery.Item
+	for i := range 5 {
+		it := texts(fmt.Sprintf("u%d", i))
+		it[0].Urgent = true
+		u = append(u, it...)
+	}
+	mustCommit(t, f.store, commit(13, 0, 1, typicalState(), u))
+	if got := textsOf(decoded(t, f, 13)); !slices.Equal(got, []string{"u0", "u3", "u4"}) {
+		t.Fatalf("emergency flood kept %q, want the head and the two newest", got)
 	}
 
 	// Must entries alone are never dropped, however many.

@@ -119,23 +119,33 @@ if #entries > 0 then
   for i = 1, #entries do
     seq = seq + 1
     redis.call('RPUSH', KEYS[3], seq .. '|' .. era .. '|' .. entries[i])
-    if not string.match(entries[i], '^[^|]*[um]') then
+    if not string.match(entries[i], '^[^|]*m') then
       replaceable = true
     end
   end
   -- A person sending faster than replies can go needs the latest screen,
   -- not every stale one: past a few, the oldest replaceable entries waiting
-  -- behind the head (which may be on its way) are dropped.
+  -- behind the head (which may be on its way) are dropped. Emergency screens
+  -- give way only to newer emergency screens; what must arrive ('m') never
+  -- gives way.
   if replaceable then
     local waiting = redis.call('LRANGE', KEYS[3], 1, -1)
-    local victims = {}
+    local screens, urgent = {}, {}
     for i = 1, #waiting do
-      if not string.match(waiting[i], '^%d+|%d+|[^|]*[um]') then
-        victims[#victims + 1] = waiting[i]
+      local flags = string.match(waiting[i], '^%d+|%d+|([^|]*)|')
+      if flags and not string.find(flags, 'm', 1, true) then
+        if string.find(flags, 'u', 1, true) then
+          urgent[#urgent + 1] = waiting[i]
+        else
+          screens[#screens + 1] = waiting[i]
+        end
       end
     end
-    for i = 1, #victims - tonumber(ARGV[14]) do
-      redis.call('LREM', KEYS[3], 1, victims[i])
+    for i = 1, #screens - tonumber(ARGV[14]) do
+      redis.call('LREM', KEYS[3], 1, screens[i])
+    end
+    for i = 1, #urgent - 2 do
+      redis.call('LREM', KEYS[3], 1, urgent[i])
     end
   end
   redis.call('LTRIM', KEYS[3], -256, -1)
