@@ -18,6 +18,19 @@ type queuedUpdate struct {
 	// already past their id (see Redeliver).
 	redelivered bool
 	handedOut   bool
+	// chat the update belongs to, read once (see chatOf); chatRead tells
+	// whether it was read.
+	chat     int64
+	chatRead bool
+}
+
+// chatID is chatOf(u.raw), decoded once: a webhook queue of thousands of
+// updates is scanned on every delivery.
+func (u *queuedUpdate) chatID() int64 {
+	if !u.chatRead {
+		u.chat, u.chatRead = chatOf(u.raw), true
+	}
+	return u.chat
 }
 
 // defaultExcludedUpdates are the update types Telegram does not send unless

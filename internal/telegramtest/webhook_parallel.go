@@ -52,7 +52,7 @@ func (s *Server) parallelWebhookLoop() {
 			s.dropUnwantedLocked()
 			seen := map[int64]bool{}
 			for _, u := range s.queue {
-				c := chatOf(u.raw)
+				c := u.chatID()
 				if !busy[c] && !seen[c] {
 					pick = u
 					break
@@ -70,7 +70,7 @@ func (s *Server) parallelWebhookLoop() {
 				return
 			}
 		}
-		chat := chatOf(pick.raw)
+		chat := pick.chatID()
 		busy[chat] = true
 		inFlight++
 		attempt := failures[pick]
