@@ -53,7 +53,7 @@ func (s *Service) acknowledge(u Update, waits bool) {
 			text = s.Bundle.T(clientLang(u.Lang), "one_moment", nil)
 		}
 		s.courtesy.run(true, func(ctx context.Context) { _ = s.Channel.AnswerButton(ctx, u.CallbackID, text) })
-	case waits && u.Chat != 0:
+	case waits && (u.Kind == KindText || u.Kind == KindOther):
 		s.courtesy.run(false, func(ctx context.Context) { _ = s.Channel.Typing(ctx, u.Chat) })
 	}
 }

@@ -129,22 +129,19 @@ func (e *Engine) Hold(chat int64, c Claim) {
 func (e *Engine) addLocked(chat int64, c Claim) {
 	s := &slot{chat: chat, index: -1}
 	e.slots[chat] = s
-	if !e.setHeadLocked(s, c.Head) {
-		return
-	}
+	e.setHeadLocked(s, c.Head)
 	e.scheduleLocked(s, e.notBefore(chat, c.Pace))
 }
 
 // setHeadLocked makes raw the slot's head. A corrupt entry is kept as the
 // head with a zero item: send drops it without a call to Telegram.
-func (e *Engine) setHeadLocked(s *slot, raw string) bool {
+func (e *Engine) setHeadLocked(s *slot, raw string) {
 	s.raw = raw
 	it, err := Decode(raw)
 	if err != nil {
 		it = Item{}
 	}
 	s.item = it
-	return true
 }
 
 // notBefore is when the chat's pace lets it receive its next message.

@@ -54,7 +54,6 @@ const (
 	NoticeWithHuman        Notice = "with_human"        // the tree is paused during a handoff
 	NoticeHumanJoined      Notice = "human_joined"      // a volunteer is here
 	NoticeHumanDone        Notice = "human_done"        // the human conversation ended
-	NoticeEnded            Notice = "ended"             // free text after the end
 	NoticeTooLong          Notice = "too_long"          // an answer longer than an input accepts
 )
 

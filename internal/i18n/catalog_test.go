@@ -33,7 +33,7 @@ var pluralForms = map[string][]string{
 // admin and CLI words, and falls back to French for these.
 var uiOnly = []string{
 	"notice_", "button_", "cmd_", "lang_name", "language_choose", "help",
-	"non_text", "erased", "forget_", "forgotten", "degraded",
+	"non_text", "forget_", "forgotten", "degraded",
 	"handoff_",
 }
 
