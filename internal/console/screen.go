@@ -22,14 +22,18 @@ var (
 	_ conversation.Channel = (*screen)(nil)
 )
 
-func (sc *screen) Send(_ context.Context, _ int64, it delivery.Item) (int, error) {
+func (sc *screen) Send(_ context.Context, _ int64, it delivery.Item) ([]int, error) {
 	sc.pending = append(sc.pending, conversation.Reply{Text: it.Text, Buttons: it.Buttons, Lang: it.Lang})
 	sc.next++
-	return sc.next, nil
+	return []int{sc.next}, nil
 }
 
 func (sc *screen) SendNow(ctx context.Context, chat int64, it delivery.Item) (int, error) {
-	return sc.Send(ctx, chat, it)
+	ids, err := sc.Send(ctx, chat, it)
+	if err != nil {
+		return 0, err
+	}
+	return ids[0], nil
 }
 
 func (sc *screen) Delete(_ context.Context, _ int64, ids []int) error {

@@ -38,7 +38,15 @@ type recorder struct {
 
 const owner = "test"
 
-func (r *recorder) Send(_ context.Context, _ int64, it delivery.Item) (int, error) {
+func (r *recorder) Send(ctx context.Context, chat int64, it delivery.Item) ([]int, error) {
+	id, err := r.SendNow(ctx, chat, it)
+	if err != nil {
+		return nil, err
+	}
+	return []int{id}, nil
+}
+
+func (r *recorder) SendNow(_ context.Context, _ int64, it delivery.Item) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.calls++
@@ -48,10 +56,6 @@ func (r *recorder) Send(_ context.Context, _ int64, it delivery.Item) (int, erro
 	r.nextID++
 	r.sent = append(r.sent, it)
 	return r.nextID, nil
-}
-
-func (r *recorder) SendNow(ctx context.Context, chat int64, it delivery.Item) (int, error) {
-	return r.Send(ctx, chat, it)
 }
 
 func (r *recorder) Delete(_ context.Context, _ int64, ids []int) error {

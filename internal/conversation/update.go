@@ -8,8 +8,8 @@ type Kind int
 const (
 	KindText   Kind = iota // a text message (commands included)
 	KindButton             // a tap on an inline button
-	KindOther              // a sticker, voice note, photo… that the bot cannot read
-	KindMember             // the person blocked (Blocked) or unblocked the bot
+	KindOther              // a sticker, voice note, photo… that the bot cannot read (Media names it)
+	KindMember             // the person blocked (Blocked) or unblocked the bot; in the volunteers' group: a member left (Left)
 )
 
 // Update is one event from a person, independent of Telegram.
@@ -23,6 +23,17 @@ type Update struct {
 	CallbackID string // KindButton: to stop the button's spinner
 	Lang       string // the language of the person's app (Telegram's language_code)
 	Blocked    bool   // KindMember: true when the person blocked the bot
+
+	// For the volunteer desk and the relay. None of it is ever logged.
+	From     int64  // the user who sent it (a tap: who tapped); 0 if unknown
+	Private  bool   // sent in a private chat with the bot (else a group)
+	Media    string // KindOther: "photo", "video", "voice", "audio", "document", "sticker", "animation", "video_note", "location", "venue", "contact", "poll", "dice", "other"
+	Copyable bool   // copyMessage can copy it (not a service message, a paid medium, a quiz…)
+	Album    string // media_group_id: the parts of one album
+	ReplyTo  int    // the message it answers, 0 if none
+	Edited   bool   // an edit of message MsgID (Text holds the new text or caption)
+	Caption  bool   // Text is a media caption
+	Left     bool   // KindMember in a group: user From is no longer a member
 }
 
 // command splits "/cmd arg" (the adapter has already removed any @BotName).

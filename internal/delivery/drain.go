@@ -16,17 +16,12 @@ func SendAll(ctx context.Context, q Queue, api API, chat int64, owner string, c 
 	for raw != "" {
 		var sent []int
 		if it, err := Decode(raw); err == nil {
-			switch it.Kind {
-			case KindText:
-				id, err := api.Send(ctx, chat, it)
-				if err != nil {
+			if it.Kind == KindDelete {
+				if err := api.Delete(ctx, it.Dest(chat), it.IDs); err != nil {
 					return err
 				}
-				sent = []int{id}
-			case KindDelete:
-				if err := api.Delete(ctx, chat, it.IDs); err != nil {
-					return err
-				}
+			} else if sent, err = api.Send(ctx, it.Dest(chat), it); err != nil {
+				return err
 			}
 		}
 		res, err := q.Ack(ctx, chat, owner, raw, sent, Pace{}, now())

@@ -197,7 +197,7 @@ func (a *fakeAPI) gate(text string) (entered <-chan struct{}, release func()) {
 	return in, func() { once.Do(func() { close(g) }) }
 }
 
-func (a *fakeAPI) Send(ctx context.Context, chat int64, it delivery.Item) (int, error) {
+func (a *fakeAPI) Send(ctx context.Context, chat int64, it delivery.Item) ([]int, error) {
 	a.mu.Lock()
 	g, in := a.gates[it.Text], a.entered[it.Text]
 	delete(a.gates, it.Text)
@@ -218,12 +218,12 @@ func (a *fakeAPI) Send(ctx context.Context, chat int64, it delivery.Item) (int, 
 	}
 	a.calls = append(a.calls, call{chat: chat, text: it.Text, at: time.Now(), err: err})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	a.id++
 	a.sent[chat] = append(a.sent[chat], it.Text)
 	a.order = append(a.order, fmt.Sprintf("%d:%s", chat, it.Text))
-	return a.id, nil
+	return []int{a.id}, nil
 }
 
 func (a *fakeAPI) Delete(_ context.Context, chat int64, ids []int) error {

@@ -57,8 +57,10 @@ type Queue interface {
 
 // API is the messaging channel (Telegram's Bot API).
 type API interface {
-	// Send sends one text item and returns the id of the message.
-	Send(ctx context.Context, chat int64, it Item) (int, error)
+	// Send makes the one call of an item to chat (its destination): it
+	// sends a text, copies messages or edits one, and returns the ids of
+	// the messages it created (none for an edit). KindDelete goes to Delete.
+	Send(ctx context.Context, chat int64, it Item) ([]int, error)
 	// Delete deletes messages of the chat (at most DeleteBatch); messages
 	// already gone are not an error.
 	Delete(ctx context.Context, chat int64, ids []int) error

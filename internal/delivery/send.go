@@ -44,15 +44,18 @@ func (e *Engine) send(s *slot) {
 	var sent []int
 	var err error
 	if it.Kind == KindDelete {
-		err = e.api.Delete(ctx, s.chat, it.IDs)
+		err = e.api.Delete(ctx, it.Dest(s.chat), it.IDs)
 	} else {
-		var id int
-		if id, err = e.api.Send(ctx, s.chat, it); err == nil {
-			sent = []int{id}
-		}
+		sent, err = e.api.Send(ctx, it.Dest(s.chat), it)
 	}
 	var ra *RetryAfter
 	switch {
+	case err != nil && it.Dest(s.chat) != s.chat && errors.Is(err, ErrBlocked):
+		// A relay to someone else who blocked the bot (a volunteer): this
+		// chat's person did not, so only the item is dropped.
+		e.Stats.Dropped.Add(1)
+		log.Warn().Str("outcome", "blocked").Msg("delivery: the other side of a relay blocked the bot; dropped")
+		e.ack(ctx, s, nil, now)
 	case err == nil:
 		s.backoff = 0
 		s.lastSend = now
@@ -92,7 +95,7 @@ func (e *Engine) ack(ctx context.Context, s *slot, sent []int, now time.Time) {
 	if res.Escaped && len(sent) > 0 {
 		// Queued before an erase that happened while it was on its way.
 		e.Stats.Escaped.Add(1)
-		_ = e.api.Delete(ctx, s.chat, sent)
+		_ = e.api.Delete(ctx, s.item.Dest(s.chat), sent)
 	}
 	if res.Lost {
 		e.release(s)

@@ -30,7 +30,17 @@ func NewSender(c *Client, protect bool) *Sender {
 
 // Send sends one text item (the conversation splits long replies into
 // items Telegram accepts) and returns its message id.
-func (s *Sender) Send(ctx context.Context, chat int64, it delivery.Item) (int, error) {
+func (s *Sender) Send(ctx context.Context, chat int64, it delivery.Item) ([]int, error) {
+	id, err := s.SendNow(ctx, chat, it)
+	if err != nil {
+		return nil, err
+	}
+	return []int{id}, nil
+}
+
+// SendNow sends one text item directly, for the few messages that cannot
+// wait for the outbox.
+func (s *Sender) SendNow(ctx context.Context, chat int64, it delivery.Item) (int, error) {
 	params := sendMessage{ChatID: chat, Text: it.Text, ProtectContent: s.protect,
 		LinkPreview: &linkPreview{IsDisabled: true}}
 	if len(it.Buttons) > 0 {
@@ -41,11 +51,6 @@ func (s *Sender) Send(ctx context.Context, chat int64, it delivery.Item) (int, e
 		return 0, classify(err)
 	}
 	return msg.MessageID, nil
-}
-
-// SendNow is Send for the few messages that cannot wait for the outbox.
-func (s *Sender) SendNow(ctx context.Context, chat int64, it delivery.Item) (int, error) {
-	return s.Send(ctx, chat, it)
 }
 
 // Delete deletes up to delivery.DeleteBatch messages in one call. Messages

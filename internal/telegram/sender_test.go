@@ -22,7 +22,7 @@ func newTestSender(t *testing.T) (*Sender, *telegramtest.Server) {
 
 func TestSendRendersKeyboardAndProtects(t *testing.T) {
 	s, tg := newTestSender(t)
-	id, err := s.Send(context.Background(), 5, delivery.Item{Text: "مرحبا",
+	id, err := s.SendNow(context.Background(), 5, delivery.Item{Text: "مرحبا",
 		Buttons: [][]flow.Button{{{Label: "نعم", Data: "v:n:0"}}, {{Label: "⬅️", Data: flow.ButtonBack}}}})
 	if err != nil || id == 0 {
 		t.Fatal(id, err)
