@@ -16,7 +16,27 @@ type Record struct {
 	State  flow.State
 	Recent []int64 // update ids, oldest first, at most RecentUpdates
 	Rev    int64   // revision for compare-and-set; 0: nothing stored
+	Link   Link    // the person's volunteer ticket, while one is open
 }
+
+// Link binds a person to their open ticket at the volunteer desk. It lives
+// with the conversation, so that a relayed message is stored with the state
+// it was relayed from, in one write.
+type Link struct {
+	Ticket    int64  `json:"t,omitempty"` // 0: no open ticket
+	Code      string `json:"c,omitempty"` // the ticket's opaque code
+	Volunteer int64  `json:"v,omitempty"` // the volunteer's chat while one holds it; 0 while queued
+	// Pending are the person's messages written while queued, copied to
+	// the volunteer who takes the ticket (at most MaxPending, oldest dropped).
+	Pending []int `json:"p,omitempty"`
+	Told    int64 `json:"w,omitempty"` // when the person was last told their place, unix seconds
+}
+
+// MaxPending is how many messages written while queued wait for the volunteer.
+const MaxPending = 20
+
+// Open reports whether the link holds a ticket.
+func (l Link) Open() bool { return l.Ticket != 0 }
 
 // RecentUpdates is how many update ids a chat remembers. Telegram redelivers
 // an update until it is acknowledged, so only the last few can come back;
@@ -44,7 +64,12 @@ type Commit struct {
 	UpdateID   int64 // 0 for internal steps (no Telegram update)
 	State      flow.State
 	Outbox     []delivery.Item // appended to the chat's outbox, in order
-	IncomingID int             // the person's message id, journaled for erasing; 0 if none
+	IncomingID int             // the message id journaled for erasing; 0 if none
+	// IncomingChat is the chat of IncomingID when it is not Chat: a
+	// volunteer's message relayed to this person, erased with this
+	// conversation. 0: Chat.
+	IncomingChat int64
+	Link         Link // stored with the state (zero: none)
 	Erase      EraseMode
 	Owner      string // the replica that takes the chat's sending lease if it is free
 	TTL        time.Duration
@@ -80,6 +105,12 @@ type Store interface {
 	// SetAside moves an unreadable record out of the way, kept briefly for
 	// an operator, so that the conversation can start afresh.
 	SetAside(ctx context.Context, chat int64) error
+	// Enqueue appends items to a chat's outbox without a step (the desk's
+	// words to a volunteer), taking the sending lease for owner when free.
+	Enqueue(ctx context.Context, chat int64, items []delivery.Item, owner string, now time.Time) (delivery.Claim, error)
+	// Copy finds where message id of chat src was copied to by this chat's
+	// outbox (a relay): ok is false when it was not (yet), or over 48 h ago.
+	Copy(ctx context.Context, chat, src int64, id int) (dst int64, dstID int, ok bool, err error)
 }
 
 // ErrCorrupt means a stored record could not be read: it is a permanent
