@@ -398,3 +398,9 @@ func (brokenStore) Commit(context.Context, conversation.Commit) (conversation.Co
 	return conversation.CommitResult{}, errDown
 }
 func (brokenStore) SetAside(context.Context, int64) error { return errDown }
+func (brokenStore) Enqueue(context.Context, int64, []delivery.Item, string, time.Time) (delivery.Claim, error) {
+	return delivery.Claim{}, errDown
+}
+func (brokenStore) Copy(context.Context, int64, int64, int) (int64, int, bool, error) {
+	return 0, 0, false, errDown
+}
