@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/boussole/boussole/internal/delivery"
 	"github.com/boussole/boussole/internal/flow"
 )
 
@@ -23,17 +24,25 @@ type decision struct {
 	state   flow.State
 	replies []Reply
 	action  action
+
+	link    Link            // the person's ticket link after the step, when linkSet
+	linkSet bool            // false: the link stays as it was
+	items   []delivery.Item // relayed messages and words to the volunteer, queued before the replies
+	urgent  bool            // the replies are an emergency screen: they go before the relayed messages
 }
 
 // forgetWindow is how long the confirmation buttons of /oubli stay valid.
 const forgetWindow = 15 * time.Minute
 
 // decide maps an update to the bot's commands or to a step of the flow.
-func (s *Service) decide(_ context.Context, st flow.State, u Update, now time.Time) (decision, error) {
+func (s *Service) decide(ctx context.Context, st flow.State, u Update, now time.Time) (decision, error) {
 	f := s.Flow()
 	lang := st.Lang
 	if lang == "" {
 		lang = clientLang(u.Lang)
+	}
+	if u.Edited {
+		return decision{state: st}, nil // an edit changes nothing in the menu
 	}
 	in := flow.Input{Kind: flow.InText, Text: u.Text}
 	switch u.Kind {
@@ -42,6 +51,9 @@ func (s *Service) decide(_ context.Context, st flow.State, u Update, now time.Ti
 	case KindButton:
 		if d, ok := s.forgetButton(f, st, lang, u.Data, now); ok {
 			return d, nil
+		}
+		if d, ok, err := s.feedbackButton(ctx, f, st, lang, u.Data, now); ok || err != nil {
+			return d, err
 		}
 		in = flow.ButtonInput(u.Data)
 	case KindText:
@@ -76,7 +88,10 @@ func (s *Service) decide(_ context.Context, st flow.State, u Update, now time.Ti
 	for _, o := range outs {
 		switch o.Kind {
 		case flow.OutHandoff:
-			return s.noDesk(f, st, now), nil
+			if s.Desk == nil {
+				return s.noDesk(f, st, now), nil
+			}
+			return s.openTicket(ctx, f, u, next, outs, *o.Ticket, now)
 		case flow.OutErase:
 			return eraseAll(), nil // "Effacer nos échanges", "Pas maintenant"
 		}

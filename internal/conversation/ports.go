@@ -29,7 +29,8 @@ type Link struct {
 	// Pending are the person's messages written while queued, copied to
 	// the volunteer who takes the ticket (at most MaxPending, oldest dropped).
 	Pending []int `json:"p,omitempty"`
-	Told    int64 `json:"w,omitempty"` // when the person was last told their place, unix seconds
+	Told    int64  `json:"w,omitempty"` // when the person was last told their place, unix seconds
+	VLang   string `json:"l,omitempty"` // the volunteer's language, for the desk's words to them
 }
 
 // MaxPending is how many messages written while queued wait for the volunteer.

@@ -20,6 +20,8 @@ type Service struct {
 	Store   Store
 	Outbox  Outbox
 	Channel Channel
+	// Desk is the volunteer desk; nil when no volunteers' group is set.
+	Desk Desk
 	// Owner is this replica's token for sending leases.
 	Owner string
 	Now   func() time.Time
@@ -64,7 +66,7 @@ func (s *Service) Handle(ctx context.Context, u Update) (Result, error) {
 			s.acknowledge(u, false)
 			return Result{Node: rec.State.Node, Outcome: "duplicate"}, nil
 		}
-		d, err := s.decideUpdate(ctx, rec.State, u, now)
+		d, err := s.decideUpdate(ctx, rec, u, now)
 		if err != nil {
 			return Result{}, err
 		}
@@ -94,7 +96,13 @@ func (s *Service) Handle(ctx context.Context, u Update) (Result, error) {
 // commitFor turns a decision into the atomic write of the step.
 func (s *Service) commitFor(u Update, rec Record, d decision, now time.Time) Commit {
 	c := Commit{Chat: u.Chat, Rev: rec.Rev, UpdateID: u.ID, State: d.state, IncomingID: u.MsgID,
-		Owner: s.Owner, TTL: s.Retention, Now: now}
+		Owner: s.Owner, TTL: s.Retention, Now: now, Link: rec.Link}
+	if d.linkSet {
+		c.Link = d.link
+	}
+	if u.Edited {
+		c.IncomingID = 0 // journaled when it was sent
+	}
 	f := s.Flow()
 	urgent := d.action == actNone && f.EmergencyNode(d.state.Node) && d.state.Node != rec.State.Node
 	first := !rec.State.Started()
@@ -111,8 +119,16 @@ func (s *Service) commitFor(u Update, rec Record, d decision, now time.Time) Com
 		d.replies = nil
 	}
 	must := d.action == actErase || d.action == actForget
+	urgent = urgent || d.urgent
+	var replies []delivery.Item
 	for _, r := range d.replies {
-		c.Outbox = append(c.Outbox, Items(r, now, delivery.Item{Urgent: urgent, First: first, Must: must})...)
+		replies = append(replies, Items(r, now, delivery.Item{Urgent: urgent, First: first, Must: must})...)
+	}
+	if d.urgent {
+		// The emergency screen first; what goes to the volunteer follows.
+		c.Outbox = append(replies, d.items...)
+	} else {
+		c.Outbox = append(d.items, replies...)
 	}
 	return c
 }
@@ -120,7 +136,8 @@ func (s *Service) commitFor(u Update, rec Record, d decision, now time.Time) Com
 // decideUpdate is decide, plus the updates that are not the person's words:
 // blocking and unblocking the bot change nothing in the conversation (the
 // commit clears or sets the blocked flag).
-func (s *Service) decideUpdate(ctx context.Context, st flow.State, u Update, now time.Time) (decision, error) {
+func (s *Service) decideUpdate(ctx context.Context, rec Record, u Update, now time.Time) (decision, error) {
+	st := rec.State
 	if u.Kind == KindMember {
 		d := decision{state: st}
 		if u.Blocked {
@@ -128,7 +145,28 @@ func (s *Service) decideUpdate(ctx context.Context, st flow.State, u Update, now
 		}
 		return d, nil
 	}
-	return s.decide(ctx, st, u, now)
+	if rec.Link.Open() && s.Desk != nil {
+		if d, ok, err := s.deskDecide(ctx, s.Flow(), rec, u, now); ok || err != nil {
+			return d, err
+		}
+	} else if st.Mode != flow.ModeFlow {
+		// A request for a person with no ticket behind it (the desk is gone,
+		// or the ticket was lost): the menu answers again.
+		st.Mode = flow.ModeFlow
+	}
+	d, err := s.decide(ctx, st, u, now)
+	if err != nil {
+		return d, err
+	}
+	if (d.action == actErase || d.action == actForget) && rec.Link.Open() && s.Desk != nil {
+		// Erasing reaches the volunteer's side: the copies go with this
+		// conversation's journal; the ticket keeps only anonymous counts.
+		if err := s.Desk.Erase(ctx, rec.Link.Ticket, rec.Link.Volunteer, now); err != nil {
+			return decision{}, &StoreError{Err: err}
+		}
+		d.link, d.linkSet = Link{}, true
+	}
+	return d, nil
 }
 
 // restart answers a person whose stored record could not be read: the flow

@@ -1,0 +1,148 @@
+package conversation
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/boussole/boussole/internal/delivery"
+	"github.com/boussole/boussole/internal/flow"
+)
+
+// Apply writes a volunteer's action into the person's conversation: the
+// person's state and link, what the person is told, what is relayed, in
+// one atomic write that joins ev.UpdateID to the person's recent updates (a
+// redelivered update applies nothing twice). ErrStale: the conversation no
+// longer matches (ticket closed, released, erased…); nothing was written.
+func (s *Service) Apply(ctx context.Context, chat int64, ev Event) error {
+	now := s.Now()
+	for attempt := 0; attempt < maxConflicts; attempt++ {
+		rec, err := s.Store.Load(ctx, chat)
+		if err != nil {
+			return &StoreError{Err: err}
+		}
+		if rec.Seen(ev.UpdateID) {
+			return nil
+		}
+		c, err := s.applyEvent(ctx, chat, rec, ev, now)
+		if err != nil {
+			return err
+		}
+		res, err := s.Store.Commit(ctx, c)
+		if err != nil {
+			return &StoreError{Err: err}
+		}
+		switch res.Status {
+		case Conflict:
+			continue
+		case Duplicate:
+			return nil
+		}
+		s.Outbox.Hold(chat, res.Claim)
+		return nil
+	}
+	return errConflicts
+}
+
+// applyEvent computes the write of one desk event.
+func (s *Service) applyEvent(ctx context.Context, chat int64, rec Record, ev Event, now time.Time) (Commit, error) {
+	f := s.Flow()
+	st, link := rec.State, rec.Link
+	lang := st.Lang
+	if lang == "" {
+		lang = "fr"
+	}
+	c := Commit{Chat: chat, Rev: rec.Rev, UpdateID: ev.UpdateID, State: st, Link: link, Owner: s.Owner,
+		TTL: s.Retention, Now: now}
+	if link.Ticket != ev.Ticket {
+		return c, ErrStale
+	}
+	vlang := ev.VLang
+	if vlang == "" {
+		vlang = volLang(link)
+	}
+	var replies []Reply
+	var items []delivery.Item
+	toVol := func(rs []Reply) {
+		for _, r := range rs {
+			r.Lang = vlang
+			for _, it := range Items(r, now, delivery.Item{Must: true}) {
+				it.To = ev.Volunteer
+				items = append(items, it)
+			}
+		}
+	}
+	switch ev.Kind {
+	case EvJoined:
+		if link.Volunteer == ev.Volunteer && st.Mode == flow.ModeHuman {
+			return c, nil // taken already: an empty write records the update
+		}
+		if link.Volunteer != 0 {
+			return c, ErrStale
+		}
+		st.Mode = flow.ModeWaiting
+		next, outs, err := flow.Step(f, st, flow.Input{Kind: flow.InHumanJoined}, now)
+		if err != nil {
+			return c, err
+		}
+		c.State = next
+		toVol(ev.Before)
+		// What the person wrote while waiting goes to the volunteer first.
+		pending := slices.Clone(link.Pending)
+		slices.Sort(pending)
+		pending = slices.Compact(pending)
+		for len(pending) > 0 {
+			n := min(len(pending), delivery.DeleteBatch)
+			items = append(items, copyItem(chat, pending[:n], ev.Volunteer, "", now))
+			pending = pending[n:]
+		}
+		link.Volunteer, link.Pending, link.VLang, link.Told = ev.Volunteer, nil, ev.VLang, now.Unix()
+		replies = Render(f, s.Bundle, next.Lang, outs)
+		if len(replies) > 0 {
+			replies[len(replies)-1].Buttons = s.endRow(next.Lang)
+		}
+	case EvReleased:
+		if link.Volunteer != ev.Volunteer {
+			return c, ErrStale
+		}
+		st.Mode = flow.ModeWaiting
+		c.State = st
+		link.Volunteer, link.Told = 0, now.Unix()
+		replies = []Reply{{Text: s.Bundle.T(lang, "handoff_released", nil), Lang: lang, Buttons: s.endRow(lang)}}
+		toVol(ev.After)
+	case EvClosed:
+		if ev.Volunteer != 0 && link.Volunteer != ev.Volunteer {
+			return c, ErrStale
+		}
+		st.Mode = flow.ModeFlow
+		c.State = st
+		replies = []Reply{s.feedbackAsk(lang, "handoff_ended_by_volunteer", link.Ticket)}
+		link = Link{}
+		toVol(ev.After)
+	case EvRelay:
+		if link.Volunteer != ev.Volunteer || st.Mode != flow.ModeHuman {
+			return c, ErrStale
+		}
+		items = append(items, copyItem(ev.Volunteer, []int{ev.MsgID}, 0, ev.Album, now))
+		c.IncomingID, c.IncomingChat = ev.MsgID, ev.Volunteer
+		toVol(ev.After)
+	case EvEdit:
+		if link.Volunteer != ev.Volunteer {
+			return c, ErrStale
+		}
+		_, id, ok, err := s.Store.Copy(ctx, chat, ev.Volunteer, ev.MsgID)
+		if err != nil {
+			return c, &StoreError{Err: err}
+		}
+		if ok && ev.Text != "" {
+			items = append(items, delivery.Item{Kind: delivery.KindEdit, IDs: []int{id}, Text: ev.Text,
+				Caption: ev.Caption, Must: true, At: now.UnixMilli()})
+		}
+	}
+	c.Link = link
+	c.Outbox = items
+	for _, r := range replies {
+		c.Outbox = append(c.Outbox, Items(r, now, delivery.Item{Must: true})...)
+	}
+	return c, nil
+}
