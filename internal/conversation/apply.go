@@ -126,6 +126,12 @@ func (s *Service) applyEvent(ctx context.Context, chat int64, rec Record, ev Eve
 		items = append(items, copyItem(ev.Volunteer, []int{ev.MsgID}, 0, ev.Album, now))
 		c.IncomingID, c.IncomingChat = ev.MsgID, ev.Volunteer
 		toVol(ev.After)
+	case EvSay:
+		if link.Volunteer != ev.Volunteer || st.Mode != flow.ModeHuman || ev.Text == "" {
+			return c, ErrStale
+		}
+		replies = []Reply{{Text: ev.Text, Lang: lang}}
+		toVol(ev.After)
 	case EvEdit:
 		if link.Volunteer != ev.Volunteer {
 			return c, ErrStale

@@ -50,6 +50,7 @@ const (
 	EvClosed                    // the volunteer (or the desk) closed it
 	EvRelay                     // the volunteer wrote: MsgID is copied to the person
 	EvEdit                      // the volunteer edited MsgID: the copy is edited
+	EvSay                       // the volunteer sent a canned reply: Text, in the bot's words
 )
 
 // Event is a volunteer's action applied to the person's conversation, in
@@ -63,7 +64,7 @@ type Event struct {
 	Volunteer int64  // the volunteer's chat
 	VLang     string // the volunteer's language, for the words sent to them
 	MsgID     int    // EvRelay, EvEdit: the volunteer's message
-	Text      string // EvEdit: the new text or caption
+	Text      string // EvEdit: the new text or caption; EvSay: the reply
 	Caption   bool   // EvEdit: a caption
 	Album     string // EvRelay: the volunteer's album, copied as one
 	// Before is sent to the volunteer before what the event sends (the

@@ -97,7 +97,7 @@ func (s *Service) relayText(ctx context.Context, f *flow.Flow, st flow.State, li
 // on: it shows a phone number.
 func (s *Service) relayMedia(ctx context.Context, f *flow.Flow, st flow.State, link Link, u Update, lang string, now time.Time) (decision, error) {
 	d := decision{state: st, link: link, linkSet: true}
-	what := s.Bundle.T(lang, "media_"+mediaKey(u.Media), nil)
+	what := s.Bundle.T(lang, "media_"+MediaKey(u.Media), nil)
 	switch {
 	case u.Media == "contact":
 		d.replies = append(d.replies, Reply{Text: s.Bundle.T(lang, "relay_contact_refused", nil), Lang: lang})
@@ -105,7 +105,7 @@ func (s *Service) relayMedia(ctx context.Context, f *flow.Flow, st flow.State, l
 		return d, nil
 	case !u.Copyable:
 		d.replies = append(d.replies, Reply{Text: s.Bundle.T(lang, "relay_not_relayed", map[string]string{"What": what}), Lang: lang})
-		d.items = append(d.items, s.toVolunteer(link, "desk_person_not_relayed", map[string]string{"What": s.Bundle.T(volLang(link), "media_"+mediaKey(u.Media), nil)}, now)...)
+		d.items = append(d.items, s.toVolunteer(link, "desk_person_not_relayed", map[string]string{"What": s.Bundle.T(volLang(link), "media_"+MediaKey(u.Media), nil)}, now)...)
 		return d, nil
 	}
 	d = s.pass(ctx, d, u, lang, now)
@@ -278,8 +278,8 @@ func copyItem(from int64, ids []int, to int64, album string, now time.Time) deli
 	return delivery.Item{Kind: delivery.KindCopy, From: from, IDs: ids, To: to, Album: album, Must: true, At: now.UnixMilli()}
 }
 
-// mediaKey is the locale key suffix of a kind of message.
-func mediaKey(m string) string {
+// MediaKey is the locale key suffix of a kind of message.
+func MediaKey(m string) string {
 	switch m {
 	case "photo", "video", "voice", "audio", "document", "sticker", "animation", "video_note",
 		"location", "venue", "contact", "poll", "dice":

@@ -137,6 +137,9 @@ type Store interface {
 	Touch(ctx context.Context, id, v int64, now time.Time) error
 	// Alert marks the ticket as escalated with /alerte.
 	Alert(ctx context.Context, id, v int64) (Ticket, error)
+	// Feedback counts a person's answer to "did it help?" ("y", "s", "n")
+	// by day, once per ticket, anonymously.
+	Feedback(ctx context.Context, id int64, answer string, now time.Time) error
 
 	// Volunteer returns what the desk knows of a volunteer (ok false: nothing).
 	Volunteer(ctx context.Context, id int64) (v Volunteer, ok bool, err error)

@@ -1,0 +1,255 @@
+// Package handoff is the volunteer desk: tickets, the volunteers' group as
+// the dispatch board, the claim, and the volunteer's side of the relay. The
+// person's side lives in internal/conversation, which the desk drives
+// through Apply, so that whatever concerns a person is written with their
+// conversation, in one atomic step.
+package handoff
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/boussole/boussole/internal/conversation"
+	"github.com/boussole/boussole/internal/delivery"
+	"github.com/boussole/boussole/internal/flow"
+	"github.com/boussole/boussole/internal/i18n"
+)
+
+// Bot is the Bot API as the desk uses it.
+type Bot interface {
+	// Member is a user's status in a chat ("member", "administrator",
+	// "creator", "restricted", "left", "kicked").
+	Member(ctx context.Context, chat, user int64) (string, error)
+	// Card sends (messageID 0) or edits a message with buttons, returning its id.
+	Card(ctx context.Context, chat int64, messageID int, text string, buttons [][]flow.Button) (int, error)
+	// Answer stops a tapped button's spinner, with a short text.
+	Answer(ctx context.Context, callbackID, text string, alert bool) error
+}
+
+// People is the conversation service as the desk drives it.
+type People interface {
+	Handle(ctx context.Context, u conversation.Update) (conversation.Result, error)
+	Apply(ctx context.Context, chat int64, ev conversation.Event) error
+}
+
+// Limiter paces the writes to the volunteers' group (20 a minute, shared
+// by every replica).
+type Limiter interface {
+	Take(ctx context.Context) (time.Duration, error)
+}
+
+// Config is the desk's settings.
+type Config struct {
+	Group     int64         // VOLUNTEER_CHAT_ID: the volunteers' supergroup
+	Hours     Hours         // VOLUNTEER_HOURS
+	Reminder  time.Duration // REMINDER_AFTER: a ticket waiting longer is announced again
+	Capacity  int           // tickets a volunteer holds at once (default 1)
+	Admins    []int64       // coordinators, told of /alerte
+	BotName   string        // the bot's username, for the t.me link
+	Owner     string        // this replica, for leases and the board's lock
+	Key       []byte        // key of the volunteers' pseudonyms
+	Templates map[string]map[string]string
+}
+
+// Desk runs the volunteer desk.
+type Desk struct {
+	cfg     Config
+	store   Store
+	people  People
+	outbox  conversation.Store // to queue the desk's words to volunteers
+	hold    conversation.Outbox
+	bot     Bot
+	bundle  *i18n.Bundle
+	log     zerolog.Logger
+	limiter Limiter
+	lock    func(ctx context.Context, ttl time.Duration) (bool, error)
+	now     func() time.Time
+
+	members members
+	wait    estimator
+
+	mu      sync.Mutex
+	known   map[int64]bool  // volunteers, routed to the desk in private
+	chats   map[int64]int64 // ticket → the person's chat (never changes)
+	volLang map[int64]string
+}
+
+// Deps are what the desk runs on.
+type Deps struct {
+	Store   Store
+	People  People
+	Outbox  conversation.Store
+	Hold    conversation.Outbox
+	Bot     Bot
+	Bundle  *i18n.Bundle
+	Log     zerolog.Logger
+	Limiter Limiter
+	Lock    func(ctx context.Context, ttl time.Duration) (bool, error)
+	Now     func() time.Time
+}
+
+// New assembles a desk.
+func New(cfg Config, d Deps) *Desk {
+	if cfg.Capacity <= 0 {
+		cfg.Capacity = 1
+	}
+	if cfg.Reminder <= 0 {
+		cfg.Reminder = 10 * time.Minute
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return &Desk{cfg: cfg, store: d.Store, people: d.People, outbox: d.Outbox, hold: d.Hold, bot: d.Bot,
+		bundle: d.Bundle, log: d.Log, limiter: d.Limiter, lock: d.Lock, now: d.Now,
+		members: members{ttl: 30 * time.Second, m: map[int64]memberEntry{}},
+		known:   map[int64]bool{}, chats: map[int64]int64{}, volLang: map[int64]string{}}
+}
+
+// Owns reports whether an update is the desk's: anything in the
+// volunteers' group, and a volunteer's private messages (a group member
+// opening a private chat with the deep link "/start benevole" included).
+func (d *Desk) Owns(u conversation.Update) bool {
+	if u.Chat == d.cfg.Group {
+		return true
+	}
+	if !u.Private || u.From == 0 {
+		return false
+	}
+	if u.Kind == conversation.KindText && strings.HasPrefix(strings.ToLower(u.Text), "/start benevole") {
+		return true
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.known[u.From]
+}
+
+// Handle runs one of the desk's updates. A nil error means it is durable.
+func (d *Desk) Handle(ctx context.Context, u conversation.Update) (conversation.Result, error) {
+	if u.Chat == d.cfg.Group {
+		return d.group(ctx, u)
+	}
+	return d.private(ctx, u)
+}
+
+// remember marks a user as a volunteer on this replica.
+func (d *Desk) remember(id int64, lang string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.known[id] = true
+	if lang != "" {
+		d.volLang[id] = lang
+	}
+}
+
+func (d *Desk) forget(id int64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	delete(d.known, id)
+	d.members.drop(id)
+}
+
+// langOf is the language a volunteer reads the desk in.
+func (d *Desk) langOf(id int64) string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if l := d.volLang[id]; l != "" {
+		return l
+	}
+	return "fr"
+}
+
+func clientLang(code string) string {
+	if strings.HasPrefix(strings.ToLower(code), "ar") {
+		return "ar"
+	}
+	return "fr"
+}
+
+// chatOf is the person's chat of a ticket, cached: it never changes.
+func (d *Desk) chatOf(ctx context.Context, id int64) (int64, error) {
+	d.mu.Lock()
+	c, ok := d.chats[id]
+	d.mu.Unlock()
+	if ok {
+		return c, nil
+	}
+	t, err := d.store.Get(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	d.mu.Lock()
+	if len(d.chats) > 10000 {
+		clear(d.chats)
+	}
+	d.chats[id] = t.Chat
+	d.mu.Unlock()
+	return t.Chat, nil
+}
+
+// say queues the desk's words to a volunteer (or a coordinator) in their
+// private chat.
+func (d *Desk) say(ctx context.Context, chat int64, text string) error {
+	now := d.now()
+	items := conversation.Items(conversation.Reply{Text: text, Lang: d.langOf(chat)}, now, delivery.Item{Must: true})
+	c, err := d.outbox.Enqueue(ctx, chat, items, d.cfg.Owner, now)
+	if err != nil {
+		return &conversation.StoreError{Err: err}
+	}
+	d.hold.Hold(chat, c)
+	return nil
+}
+
+// t translates for a volunteer.
+func (d *Desk) t(vol int64, id string, data map[string]string) string {
+	return d.bundle.T(d.langOf(vol), id, data)
+}
+
+// pseudonym names a volunteer to the other volunteers: stable, not their
+// name, meaningless outside the desk.
+func (d *Desk) pseudonym(id int64) string {
+	m := hmac.New(sha256.New, d.cfg.Key)
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(id))
+	m.Write(b[:])
+	sum := m.Sum(nil)
+	n := binary.BigEndian.Uint32(sum)
+	return "Bénévole " + pseudoWords[int(n%uint32(len(pseudoWords)))] + " " + strconv.Itoa(int(n/uint32(len(pseudoWords))%90)+10)
+}
+
+var pseudoWords = []string{"Mistral", "Calanque", "Olivier", "Lavande", "Cigale", "Garrigue", "Phare", "Frioul",
+	"Pin", "Sardine", "Goéland", "Figuier", "Amandier", "Romarin", "Thym", "Rocher", "Estaque", "Vallon",
+	"Corniche", "Panier", "Soleil", "Vague", "Écume", "Galet", "Cyprès", "Lumière", "Azur", "Colline",
+	"Fontaine", "Platane", "Mouette", "Anémone"}
+
+// volunteer returns what the desk knows of a volunteer, with defaults.
+func (d *Desk) volunteer(ctx context.Context, id int64) (Volunteer, error) {
+	v, ok, err := d.store.Volunteer(ctx, id)
+	if err != nil {
+		return Volunteer{}, err
+	}
+	if !ok {
+		v = Volunteer{ID: id, Capacity: d.cfg.Capacity}
+	}
+	if v.Pseudonym == "" {
+		v.Pseudonym = d.pseudonym(id)
+	}
+	if v.Capacity <= 0 {
+		v.Capacity = d.cfg.Capacity
+	}
+	return v, nil
+}
+
+func storeErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &conversation.StoreError{Err: err}
+}
