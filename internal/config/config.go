@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/boussole/boussole/internal/handoff"
 )
 
 // Config is every setting of `boussole serve`.
@@ -31,6 +33,13 @@ type Config struct {
 	SendRateGlobal float64       // SEND_RATE_GLOBAL, messages a second, shared by all replicas
 	SendRateChat   float64       // SEND_RATE_CHAT, messages a second to one private chat
 	SendRateGroup  float64       // SEND_RATE_GROUP, messages a second to one group
+
+	VolunteerChatID   int64         // VOLUNTEER_CHAT_ID: the volunteers' supergroup; 0: no desk
+	VolunteerHours    handoff.Hours // VOLUNTEER_HOURS, Europe/Paris
+	ReminderAfter     time.Duration // REMINDER_AFTER
+	VolunteerCapacity int           // VOLUNTEER_CAPACITY
+	AdminIDs          []int64       // ADMIN_IDS: the coordinators' Telegram user ids
+	TemplatesFile     string        // TEMPLATES_FILE; empty: the canned replies shipped in the binary
 }
 
 // Var documents one environment variable, for the README and --help.
@@ -56,6 +65,12 @@ var Vars = []Var{
 	{"SEND_RATE_GLOBAL", "30/s", "messages a second across all chats, shared by every replica through Redis (raise it only for a local Bot API server or paid broadcasts)"},
 	{"SEND_RATE_CHAT", "1/s", "messages to one private chat (after a burst of 3)"},
 	{"SEND_RATE_GROUP", "20/min", "messages to one group, such as the volunteers' group"},
+	{"VOLUNTEER_CHAT_ID", "", "id of the volunteers' supergroup (-100…), where requests for a person are dispatched; empty: no volunteer is offered, the lines that answer now are"},
+	{"VOLUNTEER_HOURS", "mon-fri 09:00-19:00", "when volunteers are on duty, Europe/Paris: rules like \"mon-fri 09:00-19:00; sat 10:00-13:00\""},
+	{"REMINDER_AFTER", "10m", "a request waiting longer is announced again in the volunteers' group (once)"},
+	{"VOLUNTEER_CAPACITY", "1", "conversations a volunteer holds at once"},
+	{"ADMIN_IDS", "", "Telegram user ids of the coordinators, comma-separated: they are told of /alerte"},
+	{"TEMPLATES_FILE", "", "YAML file of the volunteers' canned replies (/modele); empty: the ones shipped in the binary"},
 }
 
 // Load reads the configuration through getenv (os.Getenv, or a map in tests)
@@ -104,6 +119,34 @@ func Load(getenv func(string) string) (Config, error) {
 	c.SendRateGlobal = rateOf("SEND_RATE_GLOBAL")
 	c.SendRateChat = rateOf("SEND_RATE_CHAT")
 	c.SendRateGroup = rateOf("SEND_RATE_GROUP")
+	if s := get("VOLUNTEER_CHAT_ID"); s != "" {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id >= 0 {
+			errs = append(errs, fmt.Errorf("VOLUNTEER_CHAT_ID=%q: the id of a supergroup is a negative number like -1001234567890 (add the bot to the group, then read the id from getUpdates)", s))
+		}
+		c.VolunteerChatID = id
+	}
+	var err error
+	if c.VolunteerHours, err = handoff.ParseHours(get("VOLUNTEER_HOURS")); err != nil {
+		errs = append(errs, fmt.Errorf("VOLUNTEER_HOURS: %w", err))
+	}
+	c.ReminderAfter = dur("REMINDER_AFTER")
+	if n, err := strconv.Atoi(get("VOLUNTEER_CAPACITY")); err != nil || n < 1 || n > 20 {
+		errs = append(errs, fmt.Errorf("VOLUNTEER_CAPACITY=%q: a number of conversations from 1 to 20", get("VOLUNTEER_CAPACITY")))
+	} else {
+		c.VolunteerCapacity = n
+	}
+	for _, f := range strings.FieldsFunc(get("ADMIN_IDS"), func(r rune) bool { return r == ',' || r == ' ' }) {
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil || id <= 0 || id == 1087968824 || id == 777000 {
+			// 1087968824 and 777000 stand for an anonymous admin and for
+			// Telegram itself: anyone could hide behind them.
+			errs = append(errs, fmt.Errorf("ADMIN_IDS: %q is not a person's Telegram user id", f))
+			continue
+		}
+		c.AdminIDs = append(c.AdminIDs, id)
+	}
+	c.TemplatesFile = get("TEMPLATES_FILE")
 	switch strings.ToLower(get("PROTECT_CONTENT")) {
 	case "true", "1", "yes":
 		c.ProtectContent = true
