@@ -179,12 +179,12 @@ func (s *Server) registerPushedLocked(u *models.Update) {
 		c := s.chatFromModelLocked(m.Chat, m.From)
 		kind, media, media2 := kindOfModel(m)
 		sm := &storedMsg{
-			id:         m.ID,
-			kind:       kind,
-			media:      media,
-			media2:     media2,
-			mediaGroup: m.MediaGroupID,
-			date:       int64(m.Date),
+			id:          m.ID,
+			kind:        kind,
+			media:       media,
+			media2:      media2,
+			mediaGroup:  m.MediaGroupID,
+			date:        int64(m.Date),
 			text:        m.Text,
 			entities:    rawOf(m.Entities),
 			caption:     m.Caption,
