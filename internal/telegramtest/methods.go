@@ -35,6 +35,7 @@ func init() {
 	register("getWebhookInfo", (*Server).handleGetWebhookInfo)
 	register("sendMessage", (*Server).handleSendMessage)
 	register("editMessageText", (*Server).handleEditMessageText)
+	register("editMessageCaption", (*Server).handleEditMessageCaption)
 	register("editMessageReplyMarkup", (*Server).handleEditMessageReplyMarkup)
 	register("deleteMessage", (*Server).handleDeleteMessage)
 	register("deleteMessages", (*Server).handleDeleteMessages)
