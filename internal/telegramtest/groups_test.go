@@ -122,6 +122,7 @@ func TestGroupTextAndTaps(t *testing.T) {
 	s := newServer(t)
 	s.AddGroup(desk, "Desk")
 	s.AddMember(desk, 7, FirstName("Vera"))
+	s.AddMember(desk, 9, AsRestricted())
 	getUpdates(t, s, nil)
 	_, mid := s.SendText(desk, "/dispo on", From(7))
 	env := callJSON(t, s, "sendMessage", map[string]any{"chat_id": desk, "text": "Ticket #1",
@@ -151,6 +152,7 @@ func TestGroupTextAndTaps(t *testing.T) {
 	}
 	for name, act := range map[string]func(){
 		"no From":    func() { s.SendText(desk, "x") },
+		"restricted": func() { s.SendPhoto(desk, "x", From(9)) },
 		"not member": func() { s.SendText(desk, "x", From(8)) },
 		"no group":   func() { s.Tap(-5, 1, "x", From(7)) },
 	} {

@@ -134,6 +134,9 @@ func (s *Server) AddChat(chatID int64, opts ...UserOpt) {
 // "message" update.
 func (s *Server) userMessageLocked(chatID int64, opts []UserOpt, m *storedMsg) (int64, int) {
 	c, u, o := s.actorLocked(chatID, opts)
+	if c.members != nil && c.members[u.ID] == StatusRestricted {
+		panic(fmt.Sprintf("telegramtest: user %d is restricted in group %d and can't send messages", u.ID, chatID))
+	}
 	m.sender = &u
 	m.date = s.now().Unix()
 	m.replyTo = o.replyTo
