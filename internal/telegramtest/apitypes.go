@@ -46,11 +46,24 @@ type apiMessage struct {
 	Text                string          `json:"text,omitempty"`
 	Entities            json.RawMessage `json:"entities,omitempty"`
 	LinkPreviewOptions  json.RawMessage `json:"link_preview_options,omitempty"`
+	MediaGroupID        string          `json:"media_group_id,omitempty"`
+	Animation           json.RawMessage `json:"animation,omitempty"`
+	Audio               json.RawMessage `json:"audio,omitempty"`
+	Document            json.RawMessage `json:"document,omitempty"`
 	Photo               json.RawMessage `json:"photo,omitempty"`
 	Sticker             json.RawMessage `json:"sticker,omitempty"`
+	Video               json.RawMessage `json:"video,omitempty"`
+	VideoNote           json.RawMessage `json:"video_note,omitempty"`
 	Voice               json.RawMessage `json:"voice,omitempty"`
 	Caption             string          `json:"caption,omitempty"`
 	CaptionEntities     json.RawMessage `json:"caption_entities,omitempty"`
+	Contact             json.RawMessage `json:"contact,omitempty"`
+	Dice                json.RawMessage `json:"dice,omitempty"`
+	Poll                json.RawMessage `json:"poll,omitempty"`
+	Venue               json.RawMessage `json:"venue,omitempty"`
+	Location            json.RawMessage `json:"location,omitempty"`
+	NewChatMembers      []apiUser       `json:"new_chat_members,omitempty"`
+	LeftChatMember      *apiUser        `json:"left_chat_member,omitempty"`
 	ReplyMarkup         json.RawMessage `json:"reply_markup,omitempty"`
 }
 
@@ -73,8 +86,10 @@ type apiCallbackQuery struct {
 type apiUpdate struct {
 	UpdateID      int64                 `json:"update_id"`
 	Message       *apiMessage           `json:"message,omitempty"`
+	EditedMessage *apiMessage           `json:"edited_message,omitempty"`
 	CallbackQuery *apiCallbackQuery     `json:"callback_query,omitempty"`
 	MyChatMember  *apiChatMemberUpdated `json:"my_chat_member,omitempty"`
+	ChatMember    *apiChatMemberUpdated `json:"chat_member,omitempty"`
 }
 
 type apiChatMemberUpdated struct {
@@ -85,13 +100,9 @@ type apiChatMemberUpdated struct {
 	NewChatMember apiChatMember `json:"new_chat_member"`
 }
 
-// apiChatMember is a ChatMember of the statuses a private chat knows:
-// "member" and "kicked" (until_date 0: for ever).
-type apiChatMember struct {
-	Status    string  `json:"status"`
-	User      apiUser `json:"user"`
-	UntilDate *int64  `json:"until_date,omitempty"`
-}
+// apiChatMember is a ChatMember: "status", "user" and the fields of that
+// status (see chatMember).
+type apiChatMember map[string]any
 
 type apiMessageID struct {
 	MessageID int `json:"message_id"`

@@ -320,7 +320,7 @@ func TestBotDeleteEditCopyCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	cp := s.Chat(4)
-	if len(cp) != 1 || cp[0].ID != mid.ID || cp[0].Kind != KindCopy || cp[0].Text != "deux" ||
+	if len(cp) != 1 || cp[0].ID != mid.ID || cp[0].Kind != KindText || !cp[0].IsCopy() || cp[0].Text != "deux" ||
 		cp[0].CopyOf == nil || *cp[0].CopyOf != (MessageRef{ChatID: 3, MessageID: ids[1]}) {
 		t.Fatalf("copy = %+v", cp)
 	}

@@ -14,6 +14,7 @@ type chatState struct {
 	msgs      []*storedMsg // visible messages in order
 	byID      map[int]*storedMsg
 	actions   []string
+	members   map[int64]string // status by user id; non-nil for groups only
 }
 
 // storedMsg is one message of a chat, in both its API and view forms.
@@ -30,9 +31,11 @@ type storedMsg struct {
 	entities    json.RawMessage
 	capEntities json.RawMessage
 	linkPreview json.RawMessage
-	photo       json.RawMessage
-	sticker     json.RawMessage
-	voice       json.RawMessage
+	media       json.RawMessage // the kind's field: "photo", "video", "poll", ...
+	media2      json.RawMessage // "document" of an animation, "location" of a venue
+	mediaGroup  string
+	joined      []apiUser // new_chat_members of a service message
+	left        *apiUser  // left_chat_member of a service message
 	markup      *markup
 	keyboard    [][]string
 	protected   bool
@@ -42,7 +45,17 @@ type storedMsg struct {
 
 // hasText reports whether editMessageText may change this message.
 func (m *storedMsg) hasText() bool {
-	return m.photo == nil && m.sticker == nil && m.voice == nil
+	return m.media == nil && m.kind != KindService
+}
+
+// hasCaption reports whether the message is of a kind that carries a
+// caption (editMessageCaption, copyMessage's caption).
+func (m *storedMsg) hasCaption() bool {
+	switch m.kind {
+	case KindPhoto, KindVideo, KindDocument, KindAnimation, KindAudio, KindVoice:
+		return true
+	}
+	return false
 }
 
 func newChat(info apiChat) *chatState {
@@ -114,12 +127,13 @@ func (s *Server) apiMessageLocked(c *chatState, m *storedMsg, withReply bool) *a
 		Text:                m.text,
 		Entities:            m.entities,
 		LinkPreviewOptions:  m.linkPreview,
-		Photo:               m.photo,
-		Sticker:             m.sticker,
-		Voice:               m.voice,
+		MediaGroupID:        m.mediaGroup,
 		Caption:             m.caption,
 		CaptionEntities:     m.capEntities,
+		NewChatMembers:      m.joined,
+		LeftChatMember:      m.left,
 	}
+	setMedia(am, m)
 	if m.fromBot {
 		am.From = s.botAPIUser()
 	} else if m.sender != nil {
@@ -151,6 +165,11 @@ func viewOf(chatID int64, m *storedMsg) Message {
 		Date:      time.Unix(m.date, 0),
 		ReplyTo:   m.replyTo,
 		Keyboard:  cloneKeyboard(m.keyboard),
+		Album:     m.mediaGroup,
+		Media:     append(json.RawMessage(nil), m.media...),
+	}
+	if m.sender != nil {
+		v.From = m.sender.ID
 	}
 	if m.editDate != 0 {
 		v.Edited = true

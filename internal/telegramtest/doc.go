@@ -9,18 +9,34 @@
 // application/json, multipart/form-data, application/x-www-form-urlencoded
 // bodies and query parameters, like Telegram.
 //
-// The test side plays the users: [Server.SendText], [Server.Tap],
-// [Server.SendSticker], [Server.SendVoice], [Server.SendPhoto], [Server.Push]
-// and [Server.PushRaw] create updates, which the bot receives either by long
+// The test side plays the users: [Server.SendText], [Server.Tap], the media
+// senders ([Server.SendPhoto], [Server.SendVideo], [Server.SendDocument],
+// [Server.SendVoice], [Server.SendSticker], [Server.SendContact],
+// [Server.SendPoll], ... and [Server.SendAlbum], one update per part),
+// [Server.EditText] and [Server.EditCaption] (edited_message),
+// [Server.Push] and [Server.PushRaw] create updates, which the bot receives
+// either by long
 // polling (getUpdates, with real offset confirmation and long-poll timeouts)
 // or by webhook delivery (setWebhook; sequential, or with [WithParallelWebhook]
 // in parallel across chats and in order within one as Telegram does; retried
 // with backoff until the bot answers 2xx). [Server.SetNextUpdateID] restarts
 // update ids lower, as Telegram does after a quiet week.
 //
+// Supergroups: [Server.AddGroup] makes one (the bot is its administrator),
+// [Server.AddMember], [Server.RemoveMember] and [Server.KickMember] change
+// its members (service messages, and chat_member updates when the bot's
+// allowed_updates ask for them), getChatMember answers their status, and
+// the option [From] makes a member act in it: SendText(group, "/file",
+// From(volunteer)), Tap(group, card, data, From(volunteer)). A user id is
+// also the id of the user's private chat, which exists only once the user
+// wrote to the bot or [Server.AddChat] was called.
+//
 // What the bot does is visible through [Server.Chat] (the messages a user
-// would see, edits and deletions applied), [Server.Calls], [Server.Commands],
-// [Server.ChatActions], [Server.Answered] and friends. [Server.WaitFor] and
+// would see, edits and deletions applied; with their kind, caption, album,
+// protection, reply and, for copies, their source), [Server.Calls],
+// [Server.Requests] (every request with its parameters decoded, for privacy
+// scans), [Server.Commands], [Server.ChatActions], [Server.Answered] and
+// friends. [Server.WaitFor] and
 // [Server.WaitMessages] wait for the bot's asynchronous replies without blind
 // sleeps.
 //

@@ -153,12 +153,3 @@ func (s *Server) myChatMemberLocked(chatID int64, old, new string) {
 	}})
 	s.enqueueLocked(id, "my_chat_member", raw)
 }
-
-func chatMember(status string, u apiUser) apiChatMember {
-	m := apiChatMember{Status: status, User: u}
-	if status == "kicked" {
-		var forever int64
-		m.UntilDate = &forever
-	}
-	return m
-}

@@ -35,11 +35,14 @@ func init() {
 	register("getWebhookInfo", (*Server).handleGetWebhookInfo)
 	register("sendMessage", (*Server).handleSendMessage)
 	register("editMessageText", (*Server).handleEditMessageText)
+	register("editMessageCaption", (*Server).handleEditMessageCaption)
 	register("editMessageReplyMarkup", (*Server).handleEditMessageReplyMarkup)
 	register("deleteMessage", (*Server).handleDeleteMessage)
 	register("deleteMessages", (*Server).handleDeleteMessages)
 	register("copyMessage", (*Server).handleCopyMessage)
+	register("copyMessages", (*Server).handleCopyMessages)
 	register("sendChatAction", (*Server).handleSendChatAction)
+	register("getChatMember", (*Server).handleGetChatMember)
 	register("answerCallbackQuery", (*Server).handleAnswerCallbackQuery)
 	register("setMyCommands", (*Server).handleSetMyCommands)
 	register("getMyCommands", (*Server).handleGetMyCommands)
@@ -72,14 +75,15 @@ func (s *Server) handleGetMe(*request) *result {
 	})
 }
 
-// admitSendLocked applies Block and the flood limits to a message about to
-// be sent to chatID. It consumes rate-limit budget only when it admits.
-func (s *Server) admitSendLocked(chatID int64) *result {
+// admitSendLocked applies Block and the flood limits to n messages about to
+// be sent to chatID. It consumes rate-limit budget only when it admits them
+// all.
+func (s *Server) admitSendLocked(chatID int64, n int) *result {
 	if s.blocked[chatID] {
 		return errResult(http.StatusForbidden, forbiddenBlocked)
 	}
 	if s.limiter != nil {
-		if retry := s.limiter.take(s.now(), chatID); retry > 0 {
+		if retry := s.limiter.take(s.now(), chatID, n, true); retry > 0 {
 			return tooManyRequests(retry)
 		}
 	}
@@ -196,7 +200,7 @@ func (s *Server) handleSendMessage(r *request) *result {
 	if res != nil {
 		return res
 	}
-	if res := s.admitSendLocked(c.info.ID); res != nil {
+	if res := s.admitSendLocked(c.info.ID, 1); res != nil {
 		return res
 	}
 	if entities == nil && mode == "" {
@@ -277,4 +281,17 @@ func (s *Server) handleAnswerCallbackQuery(r *request) *result {
 	}
 	s.bumpLocked()
 	return okResult(true)
+}
+
+// admitEditLocked applies the group flood limit to an edit of a message of
+// chatID: Telegram counts edits in groups against the group's 20 messages
+// a minute (not against the global limit); edits in private chats are not
+// limited.
+func (s *Server) admitEditLocked(chatID int64) *result {
+	if s.limiter != nil && chatID < 0 {
+		if retry := s.limiter.take(s.now(), chatID, 1, false); retry > 0 {
+			return tooManyRequests(retry)
+		}
+	}
+	return nil
 }

@@ -27,9 +27,12 @@ var DefaultRateLimits = RateLimits{
 	Global: 30, GlobalBurst: 30,
 }
 
-// WithRateLimits enforces [DefaultRateLimits] on sendMessage and copyMessage:
-// a message over the limit is refused with 429 "Too Many Requests: retry
-// after N", N computed from the bucket, and has no effect.
+// WithRateLimits enforces [DefaultRateLimits] on sendMessage, copyMessage
+// and copyMessages (one message per copy), and the PerGroup limit on edits
+// of messages in groups (editMessageText, editMessageCaption,
+// editMessageReplyMarkup), as Telegram counts them: a message over the
+// limit is refused with 429 "Too Many Requests: retry after N", N computed
+// from the bucket, and has no effect.
 func WithRateLimits() Option {
 	return WithRateLimitConfig(DefaultRateLimits)
 }
@@ -45,9 +48,10 @@ type bucket struct {
 	init   bool
 }
 
-// refill brings the bucket to time now and returns the seconds until one
-// token is available (0 if available now).
-func (b *bucket) refill(now time.Time, rate float64, burst int) float64 {
+// refill brings the bucket to time now and returns the seconds until n
+// tokens are available (0 if available now). n is capped at the bucket's
+// capacity, so a batch larger than the burst waits for a full bucket.
+func (b *bucket) refill(now time.Time, rate float64, burst, n int) float64 {
 	capacity := math.Max(float64(burst), 1)
 	if !b.init {
 		b.tokens, b.last, b.init = capacity, now, true
@@ -56,10 +60,11 @@ func (b *bucket) refill(now time.Time, rate float64, burst int) float64 {
 		b.tokens = math.Min(capacity, b.tokens+elapsed*rate)
 		b.last = now
 	}
-	if b.tokens >= 1 {
+	need := math.Min(float64(n), capacity)
+	if b.tokens >= need {
 		return 0
 	}
-	return (1 - b.tokens) / rate
+	return (need - b.tokens) / rate
 }
 
 type rateLimiter struct {
@@ -72,10 +77,11 @@ func newRateLimiter(l RateLimits) *rateLimiter {
 	return &rateLimiter{limits: l, chats: map[int64]*bucket{}}
 }
 
-// take admits one message to chatID at time now. It returns 0 and consumes
-// budget when admitted, or the retry_after in seconds (>= 1) when refused,
-// without consuming anything.
-func (rl *rateLimiter) take(now time.Time, chatID int64) int {
+// take admits n messages to chatID at time now, counting them against the
+// global limit too when global is set. It returns 0 and consumes budget
+// when admitted, or the retry_after in seconds (>= 1) when refused, without
+// consuming anything.
+func (rl *rateLimiter) take(now time.Time, chatID int64, n int, global bool) int {
 	rate, burst := rl.limits.PerChat, rl.limits.PerChatBurst
 	if chatID < 0 {
 		rate, burst = rl.limits.PerGroup, rl.limits.PerGroupBurst
@@ -88,19 +94,20 @@ func (rl *rateLimiter) take(now time.Time, chatID int64) int {
 			chat = &bucket{}
 			rl.chats[chatID] = chat
 		}
-		wait = chat.refill(now, rate, burst)
+		wait = chat.refill(now, rate, burst, n)
 	}
-	if rl.limits.Global > 0 {
-		wait = math.Max(wait, rl.global.refill(now, rl.limits.Global, rl.limits.GlobalBurst))
+	global = global && rl.limits.Global > 0
+	if global {
+		wait = math.Max(wait, rl.global.refill(now, rl.limits.Global, rl.limits.GlobalBurst, n))
 	}
 	if wait > 0 {
 		return max(1, int(math.Ceil(wait)))
 	}
 	if chat != nil {
-		chat.tokens--
+		chat.tokens -= float64(n)
 	}
-	if rl.limits.Global > 0 {
-		rl.global.tokens--
+	if global {
+		rl.global.tokens -= float64(n)
 	}
 	return 0
 }

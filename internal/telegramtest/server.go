@@ -54,6 +54,7 @@ type Server struct {
 
 	// chats and bot-side state
 	chats        map[int64]*chatState
+	users        map[int64]*apiUser
 	blocked      map[int64]bool
 	callbacks    map[string]*callbackState
 	nextCallback int64
@@ -182,6 +183,7 @@ func New(opts ...Option) *Server {
 		lastUpdateID: cfg.firstUpdateID - 1,
 		history:      map[int64]*queuedUpdate{},
 		chats:        map[int64]*chatState{},
+		users:        map[int64]*apiUser{},
 		blocked:      map[int64]bool{},
 		callbacks:    map[string]*callbackState{},
 		commands:     map[commandKey][]models.BotCommand{},

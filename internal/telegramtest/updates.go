@@ -177,13 +177,25 @@ func (s *Server) registerPushedLocked(u *models.Update) {
 			continue
 		}
 		c := s.chatFromModelLocked(m.Chat, m.From)
+		kind, media, media2 := kindOfModel(m)
 		sm := &storedMsg{
-			id:        m.ID,
-			kind:      kindOfModel(m),
-			date:      int64(m.Date),
-			text:      m.Text,
-			caption:   m.Caption,
-			protected: m.HasProtectedContent,
+			id:          m.ID,
+			kind:        kind,
+			media:       media,
+			media2:      media2,
+			mediaGroup:  m.MediaGroupID,
+			date:        int64(m.Date),
+			text:        m.Text,
+			entities:    rawOf(m.Entities),
+			caption:     m.Caption,
+			capEntities: rawOf(m.CaptionEntities),
+			protected:   m.HasProtectedContent,
+		}
+		for _, u := range m.NewChatMembers {
+			sm.joined = append(sm.joined, *userFromModel(&u))
+		}
+		if m.LeftChatMember != nil {
+			sm.left = userFromModel(m.LeftChatMember)
 		}
 		if sm.date == 0 {
 			sm.date = s.now().Unix()
@@ -237,20 +249,6 @@ func userFromModel(u *models.User) *apiUser {
 		ID: u.ID, IsBot: u.IsBot, FirstName: u.FirstName, LastName: u.LastName,
 		Username: u.Username, LanguageCode: u.LanguageCode,
 	}
-}
-
-func kindOfModel(m *models.Message) Kind {
-	switch {
-	case m.Sticker != nil:
-		return KindSticker
-	case m.Voice != nil:
-		return KindVoice
-	case len(m.Photo) > 0:
-		return KindPhoto
-	case m.Text != "":
-		return KindText
-	}
-	return KindOther
 }
 
 // Redeliver enqueues an earlier update again with the same update_id, as

@@ -15,6 +15,9 @@ type userOpts struct {
 	username  *string
 	lang      *string
 	replyTo   int
+	from      int64  // acting user in a group
+	status    string // AddMember's status
+	quiz      *int   // SendPoll: a quiz with this correct option (-1: unknown)
 }
 
 // FirstName sets the user's first name (default "User").
@@ -34,42 +37,88 @@ func Lang(code string) UserOpt { return func(o *userOpts) { o.lang = &code } }
 // applies to the action it is given to.
 func ReplyTo(messageID int) UserOpt { return func(o *userOpts) { o.replyTo = messageID } }
 
-// userChatLocked returns the private chat with the user chatID, creating it
-// on first contact, and applies the options.
-func (s *Server) userChatLocked(chatID int64, opts []UserOpt) (*chatState, userOpts) {
+// From makes a user act in a group: SendText(group, "/file",
+// From(volunteer)) or Tap(group, msg, data, From(volunteer)). The user must
+// be a member of the group (see [Server.AddMember]). Name options given with
+// it apply to that user.
+func From(userID int64) UserOpt { return func(o *userOpts) { o.from = userID } }
+
+func collectOpts(opts []UserOpt) userOpts {
 	var o userOpts
 	for _, opt := range opts {
 		opt(&o)
 	}
-	c := s.chats[chatID]
-	if c == nil {
-		c = newChat(apiChat{ID: chatID, Type: "private"})
-		c.user = apiUser{
-			ID:           chatID,
-			FirstName:    "User",
-			Username:     "user" + strconv.FormatInt(chatID, 10),
-			LanguageCode: "en",
+	return o
+}
+
+// userLocked returns the user userID, creating it on first sight with the
+// default names, and applies the name options. The private chat with the
+// user, if any, follows.
+func (s *Server) userLocked(userID int64, o userOpts) *apiUser {
+	u := s.users[userID]
+	if u == nil {
+		if c := s.chats[userID]; c != nil && c.info.Type == "private" && c.user.ID != 0 {
+			cp := c.user
+			u = &cp
+		} else {
+			u = &apiUser{
+				ID:           userID,
+				FirstName:    "User",
+				Username:     "user" + strconv.FormatInt(userID, 10),
+				LanguageCode: "en",
+			}
 		}
-		s.chats[chatID] = c
+		s.users[userID] = u
 	}
 	if o.firstName != nil {
-		c.user.FirstName = *o.firstName
+		u.FirstName = *o.firstName
 	}
 	if o.lastName != nil {
-		c.user.LastName = *o.lastName
+		u.LastName = *o.lastName
 	}
 	if o.username != nil {
-		c.user.Username = *o.username
+		u.Username = *o.username
 	}
 	if o.lang != nil {
-		c.user.LanguageCode = *o.lang
+		u.LanguageCode = *o.lang
 	}
-	if c.info.Type == "private" {
-		c.info.FirstName = c.user.FirstName
-		c.info.LastName = c.user.LastName
-		c.info.Username = c.user.Username
+	if c := s.chats[userID]; c != nil && c.info.Type == "private" {
+		c.user = *u
+		c.info.FirstName, c.info.LastName, c.info.Username = u.FirstName, u.LastName, u.Username
 	}
-	return c, o
+	return u
+}
+
+// userChatLocked returns the private chat with the user chatID, creating it
+// on first contact, and applies the options.
+func (s *Server) userChatLocked(chatID int64, opts []UserOpt) (*chatState, userOpts) {
+	o := collectOpts(opts)
+	if s.chats[chatID] == nil {
+		s.chats[chatID] = newChat(apiChat{ID: chatID, Type: "private"})
+	}
+	s.userLocked(chatID, o)
+	return s.chats[chatID], o
+}
+
+// actorLocked returns the chat a user action happens in and the acting
+// user: the user of a private chat, or the From member of a group.
+func (s *Server) actorLocked(chatID int64, opts []UserOpt) (*chatState, apiUser, userOpts) {
+	if chatID > 0 {
+		c, o := s.userChatLocked(chatID, opts)
+		return c, c.user, o
+	}
+	o := collectOpts(opts)
+	c := s.chats[chatID]
+	if c == nil || c.members == nil {
+		panic(fmt.Sprintf("telegramtest: chat %d is not a group made by AddGroup", chatID))
+	}
+	if o.from == 0 {
+		panic(fmt.Sprintf("telegramtest: an action in group %d needs From(user)", chatID))
+	}
+	if !isPresent(c.members[o.from]) {
+		panic(fmt.Sprintf("telegramtest: user %d is not a member of group %d", o.from, chatID))
+	}
+	return c, *s.userLocked(o.from, o), o
 }
 
 // AddChat makes a private chat known without sending anything, as if the
@@ -84,8 +133,10 @@ func (s *Server) AddChat(chatID int64, opts ...UserOpt) {
 // userMessageLocked stores a message from the user and enqueues it as a
 // "message" update.
 func (s *Server) userMessageLocked(chatID int64, opts []UserOpt, m *storedMsg) (int64, int) {
-	c, o := s.userChatLocked(chatID, opts)
-	u := c.user
+	c, u, o := s.actorLocked(chatID, opts)
+	if c.members != nil && c.members[u.ID] == StatusRestricted {
+		panic(fmt.Sprintf("telegramtest: user %d is restricted in group %d and can't send messages", u.ID, chatID))
+	}
 	m.sender = &u
 	m.date = s.now().Unix()
 	m.replyTo = o.replyTo
@@ -97,7 +148,8 @@ func (s *Server) userMessageLocked(chatID int64, opts []UserOpt, m *storedMsg) (
 }
 
 // SendText simulates the user of the private chat chatID (user id = chatID)
-// sending text to the bot. Bot commands ("/start", "/help@test_bot") get
+// sending text to the bot, or, in a group (chatID < 0), the member named by
+// [From] sending text to the group. Bot commands ("/start", "/help@test_bot") get
 // bot_command entities. It returns the update_id and the message_id.
 func (s *Server) SendText(chatID int64, text string, opts ...UserOpt) (updateID int64, messageID int) {
 	s.mu.Lock()
@@ -107,56 +159,6 @@ func (s *Server) SendText(chatID int64, text string, opts ...UserOpt) (updateID 
 		text:     text,
 		entities: commandEntities(text),
 	})
-}
-
-func (s *Server) fileIDLocked(kind string) (string, string) {
-	s.nextFileID++
-	return fmt.Sprintf("fake-%s-%d", kind, s.nextFileID), fmt.Sprintf("u%s%d", kind, s.nextFileID)
-}
-
-// SendSticker simulates the user sending a sticker (no text).
-func (s *Server) SendSticker(chatID int64, emoji string, opts ...UserOpt) (updateID int64, messageID int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	fid, uid := s.fileIDLocked("sticker")
-	sticker := map[string]any{
-		"file_id": fid, "file_unique_id": uid, "type": "regular",
-		"width": 512, "height": 512, "is_animated": false, "is_video": false,
-		"file_size": 24576,
-	}
-	if emoji != "" {
-		sticker["emoji"] = emoji
-	}
-	return s.userMessageLocked(chatID, opts, &storedMsg{kind: KindSticker, sticker: marshal(sticker)})
-}
-
-// SendVoice simulates the user sending a voice note of the given duration in
-// seconds (no text).
-func (s *Server) SendVoice(chatID int64, seconds int, opts ...UserOpt) (updateID int64, messageID int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	fid, uid := s.fileIDLocked("voice")
-	voice := map[string]any{
-		"file_id": fid, "file_unique_id": uid, "duration": seconds,
-		"mime_type": "audio/ogg", "file_size": 2000 + 1600*seconds,
-	}
-	return s.userMessageLocked(chatID, opts, &storedMsg{kind: KindVoice, voice: marshal(voice)})
-}
-
-// SendPhoto simulates the user sending a photo with an optional caption
-// (no text).
-func (s *Server) SendPhoto(chatID int64, caption string, opts ...UserOpt) (updateID int64, messageID int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	fid, uid := s.fileIDLocked("photo")
-	var sizes []map[string]any
-	for i, side := range []int{90, 320, 800} {
-		sizes = append(sizes, map[string]any{
-			"file_id": fmt.Sprintf("%s-%d", fid, i), "file_unique_id": fmt.Sprintf("%s%d", uid, i),
-			"width": side, "height": side * 3 / 4, "file_size": side * side / 10,
-		})
-	}
-	return s.userMessageLocked(chatID, opts, &storedMsg{kind: KindPhoto, photo: marshal(sizes), caption: caption})
 }
 
 // callbackState tracks one callback query.
@@ -179,17 +181,18 @@ type CallbackAnswer struct {
 // message messageID of the chat. The message may be old, edited or gone (the
 // query then carries an inaccessible message, date 0); the data is not
 // checked against the buttons, so stale keyboards can be tested. It returns
-// the update_id and the callback query id.
+// the update_id and the callback query id. In a group, [From] names the
+// member who taps.
 func (s *Server) Tap(chatID int64, messageID int, data string, opts ...UserOpt) (updateID int64, callbackQueryID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, _ := s.userChatLocked(chatID, opts)
+	c, user, _ := s.actorLocked(chatID, opts)
 	s.nextCallback++
 	cqID := strconv.FormatInt(4611686018427387904+s.botID%1000000*1000000000+s.nextCallback, 10)
 	s.callbacks[cqID] = &callbackState{id: cqID, chatID: chatID}
 	cq := &apiCallbackQuery{
 		ID:           cqID,
-		From:         c.user,
+		From:         user,
 		ChatInstance: strconv.FormatInt(chatID*7919+s.botID, 10),
 		Data:         data,
 	}

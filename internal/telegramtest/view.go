@@ -14,12 +14,26 @@ type Kind string
 
 // Message kinds.
 const (
-	KindText    Kind = "text"
-	KindSticker Kind = "sticker"
-	KindVoice   Kind = "voice"
-	KindPhoto   Kind = "photo"
-	KindCopy    Kind = "copy"  // made by copyMessage
-	KindOther   Kind = "other" // pushed messages of other kinds
+	KindText      Kind = "text"
+	KindSticker   Kind = "sticker"
+	KindVoice     Kind = "voice"
+	KindPhoto     Kind = "photo"
+	KindVideo     Kind = "video"
+	KindDocument  Kind = "document"
+	KindAnimation Kind = "animation"
+	KindAudio     Kind = "audio"
+	KindVideoNote Kind = "video_note"
+	KindLocation  Kind = "location"
+	KindVenue     Kind = "venue"
+	KindContact   Kind = "contact"
+	KindPoll      Kind = "poll"
+	KindDice      Kind = "dice"
+	// KindService is a service message: members joined or left.
+	KindService Kind = "service"
+	// KindCopy is no longer given to messages: a copy keeps the kind of
+	// its source, and [Message.CopyOf] tells that it is a copy.
+	KindCopy  Kind = "copy"
+	KindOther Kind = "other" // pushed messages of other kinds
 )
 
 // Button is an inline keyboard button as the user sees it.
@@ -41,8 +55,9 @@ type Message struct {
 	ID        int
 	FromBot   bool
 	Kind      Kind
+	From      int64  // user id of the sender; 0 for the bot
 	Text      string // as sent (markup of parse_mode included); "" for media
-	Caption   string // caption of a photo (or of a copied media message)
+	Caption   string // caption of a media message
 	ParseMode string
 	Buttons   [][]Button // inline keyboard
 	Keyboard  [][]string // custom reply keyboard sent with the message
@@ -51,8 +66,17 @@ type Message struct {
 	Edited    bool
 	EditDate  time.Time
 	ReplyTo   int         // message id replied to, 0 if none
-	CopyOf    *MessageRef // source of a copyMessage
+	CopyOf    *MessageRef // source of a copyMessage or copyMessages
+	// Album is the media_group_id: the parts of one album share it.
+	Album string
+	// Media is the JSON of the kind's field ("photo", "video", "poll",
+	// "location", ...), nil for text and service messages.
+	Media json.RawMessage
 }
+
+// IsCopy reports whether the bot made the message with copyMessage or
+// copyMessages.
+func (m Message) IsCopy() bool { return m.CopyOf != nil }
 
 // Data returns the callback data of the first button whose text is text.
 func (m Message) Data(text string) (string, bool) {
@@ -76,6 +100,18 @@ func (m Message) String() string {
 	fmt.Fprintf(&b, "#%d %s %s %q", m.ID, who, m.Kind, m.Text)
 	if m.Caption != "" {
 		fmt.Fprintf(&b, " caption=%q", m.Caption)
+	}
+	if m.CopyOf != nil {
+		fmt.Fprintf(&b, " copy-of=%d/%d", m.CopyOf.ChatID, m.CopyOf.MessageID)
+	}
+	if m.Album != "" {
+		fmt.Fprintf(&b, " album=%s", m.Album)
+	}
+	if m.ReplyTo != 0 {
+		fmt.Fprintf(&b, " reply-to=%d", m.ReplyTo)
+	}
+	if m.Protected {
+		b.WriteString(" protected")
 	}
 	for _, row := range m.Buttons {
 		b.WriteString(" [")
