@@ -28,7 +28,7 @@ type Link struct {
 	Volunteer int64  `json:"v,omitempty"` // the volunteer's chat while one holds it; 0 while queued
 	// Pending are the person's messages written while queued, copied to
 	// the volunteer who takes the ticket (at most MaxPending, oldest dropped).
-	Pending []int `json:"p,omitempty"`
+	Pending []int  `json:"p,omitempty"`
 	Told    int64  `json:"w,omitempty"` // when the person was last told their place, unix seconds
 	VLang   string `json:"l,omitempty"` // the volunteer's language, for the desk's words to them
 }
@@ -71,10 +71,10 @@ type Commit struct {
 	// conversation. 0: Chat.
 	IncomingChat int64
 	Link         Link // stored with the state (zero: none)
-	Erase      EraseMode
-	Owner      string // the replica that takes the chat's sending lease if it is free
-	TTL        time.Duration
-	Now        time.Time
+	Erase        EraseMode
+	Owner        string // the replica that takes the chat's sending lease if it is free
+	TTL          time.Duration
+	Now          time.Time
 }
 
 // CommitResult tells how the compare-and-set went.
