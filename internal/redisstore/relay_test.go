@@ -484,3 +484,20 @@ func TestOutboxBound(t *testing.T) {
 		t.Fatalf("last entry %+v, want the 56th of the step", last)
 	}
 }
+
+// Relayed entries are kept like Must ones, even when the caller did not
+// say so.
+func TestRelayNeverSuperseded(t *testing.T) {
+	f := setup(t, Options{})
+	ob := texts("head")
+	for i := range 2 * replaceableKept {
+		it := relay(i + 1)
+		it.Must = false
+		ob = append(ob, it)
+	}
+	ob = append(ob, texts("s1", "s2")...)
+	mustCommit(t, f.store, commit(91, 0, 1, typicalState(), ob))
+	if n := len(queue(t, f, 91)); n != len(ob) {
+		t.Fatalf("%d of %d entries kept: relayed ones were superseded", n, len(ob))
+	}
+}

@@ -25,6 +25,9 @@
 -- ARGV[18] most entries the outbox holds
 -- ARGV[19..] entries to append, '<flags>|<json>'
 --
+-- Entries flagged 'm' (must arrive) or 'x' (relayed) are never dropped to
+-- make room: a full outbox (ARGV[18]) refuses what does not fit instead.
+--
 -- Journal members are message ids of this chat, '<id>', or of another one
 -- (relayed), '<chat>:<id>'.
 --
@@ -182,7 +185,7 @@ local function dropOldestScreen()
   local waiting = redis.call('LRANGE', KEYS[3], 1, -1)
   for i = 1, #waiting do
     local flags = string.match(waiting[i], '^%d+|%d+|([^|]*)|')
-    if not flags or not string.find(flags, 'm', 1, true) then
+    if not flags or not string.find(flags, '[mx]') then
       redis.call('LREM', KEYS[3], 1, waiting[i])
       return true
     end
@@ -209,7 +212,7 @@ for i = 1, #entries do
     seq = seq + 1
     redis.call('RPUSH', KEYS[3], seq .. '|' .. era .. '|' .. e)
     pushed = pushed + 1
-    if not string.find(flags, 'm', 1, true) then
+    if not string.find(flags, '[mx]') then
       replaceable = true
     end
   end
@@ -251,13 +254,14 @@ if #entries > refused then
   -- not every stale one: past a few, the oldest replaceable entries waiting
   -- behind the head (which may be on its way) are dropped. Emergency screens
   -- give way only to newer emergency screens; what must arrive ('m': relayed
-  -- messages, deletes, what an erase says) never gives way.
+  -- messages, deletes, what an erase says) never gives way, nor anything
+  -- relayed ('x'), even if its caller forgot to say it must arrive.
   if replaceable then
     local waiting = redis.call('LRANGE', KEYS[3], 1, -1)
     local screens, urgent = {}, {}
     for i = 1, #waiting do
       local flags = string.match(waiting[i], '^%d+|%d+|([^|]*)|')
-      if flags and not string.find(flags, 'm', 1, true) then
+      if flags and not string.find(flags, '[mx]') then
         if string.find(flags, 'u', 1, true) then
           urgent[#urgent + 1] = waiting[i]
         else
