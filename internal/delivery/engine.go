@@ -130,7 +130,7 @@ func (e *Engine) addLocked(chat int64, c Claim) {
 	s := &slot{chat: chat, index: -1}
 	e.slots[chat] = s
 	e.setHeadLocked(s, c.Head)
-	e.scheduleLocked(s, e.notBefore(chat, c.Pace))
+	e.scheduleLocked(s, e.notBefore(s, c.Pace))
 }
 
 // setHeadLocked makes raw the slot's head. A corrupt entry is kept as the
@@ -144,13 +144,26 @@ func (e *Engine) setHeadLocked(s *slot, raw string) {
 	s.item = it
 }
 
-// notBefore is when the chat's pace lets it receive its next message.
-func (e *Engine) notBefore(chat int64, mark time.Time) time.Time {
-	if mark.IsZero() {
-		return time.Time{}
+// AlbumWait is how long a head that copies part of an album waits after it
+// was queued, so that the parts arriving after it can join the entries
+// behind it (the store merges them), rather than each go on its own. Other
+// chats are not held meanwhile.
+const AlbumWait = time.Second
+
+// notBefore is when the slot's chat may receive its head: its pace lets it
+// (from the pacing mark), and an album's head has waited AlbumWait.
+func (e *Engine) notBefore(s *slot, mark time.Time) time.Time {
+	var at time.Time
+	if !mark.IsZero() {
+		p := e.pace(s.chat)
+		at = mark.Add(-time.Duration(p.Burst-1) * p.Interval)
 	}
-	p := e.pace(chat)
-	return mark.Add(-time.Duration(p.Burst-1) * p.Interval)
+	if it := s.item; it.Kind == KindCopy && it.Album != "" && it.At != 0 {
+		if w := time.UnixMilli(it.At).Add(AlbumWait); w.After(at) {
+			at = w
+		}
+	}
+	return at
 }
 
 // scheduleLocked puts a slot where it belongs: ready, or waiting until at.

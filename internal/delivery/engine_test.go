@@ -493,3 +493,56 @@ func TestStopKeepsLeaseOfSendInFlight(t *testing.T) {
 	release()
 	waitFor(t, "the send in flight ends", func() bool { return len(api.sentTo(chat)) == 1 })
 }
+
+// A relayed message on its way during an erase is deleted at once in the
+// chat it went to, not in the outbox's own.
+func TestEscapedRelayDeletedInItsChat(t *testing.T) {
+	e := newEnv(t, 3*time.Second)
+	api, lim := newAPI(), &fakeLimiter{}
+	eng := newEngine(e, config("A"), api, lim)
+	run(t, eng, time.Second)
+
+	const chat, volunteer = 77, 9077
+	entered, release := api.gate("") // a copy has no text
+	e.put(eng, chat, delivery.Item{Kind: delivery.KindCopy, IDs: []int{5}, To: volunteer, Must: true, At: time.Now().UnixMilli()})
+	<-entered
+	e.erase(eng, chat)
+	release()
+
+	waitFor(t, "the escaped copy deleted", func() bool { return len(api.attempts("del")) > 0 })
+	waitFor(t, "the lease handed back", func() bool { return !e.exists(e.key("lease", chat)) })
+	dels := api.attempts("del")
+	if len(dels) != 1 || dels[0].chat != volunteer || len(dels[0].ids) != 1 {
+		t.Fatalf("deletes %+v, want one, of the copy, in the volunteer's chat", dels)
+	}
+	if sent := api.sentTo(volunteer); len(sent) != 2 || sent[0] != "" {
+		t.Fatalf("the volunteer's chat got %q, want the copy then its deletion", sent)
+	}
+	if got := eng.Stats.Escaped.Load(); got != 1 {
+		t.Errorf("Stats.Escaped = %d, want 1", got)
+	}
+}
+
+// The head copy of an album waits AlbumWait after it was queued, for the
+// later parts to join the entries behind it; other chats go meanwhile.
+func TestAlbumHeadWaits(t *testing.T) {
+	e := newEnv(t, 3*time.Second)
+	api, lim := newAPI(), &fakeLimiter{}
+	eng := newEngine(e, config("A"), api, lim)
+	run(t, eng, time.Second)
+
+	album := delivery.Item{Kind: delivery.KindCopy, IDs: []int{5}, To: 9078, Album: "g", Must: true, At: time.Now().UnixMilli()}
+	e.put(eng, 78, album)
+	e.put(eng, 79, text("ailleurs"))
+
+	waitFor(t, "the album sent", func() bool { return len(api.attempts("")) == 1 })
+	sent := api.attempts("")[0].at
+	if early := time.UnixMilli(album.At).Add(delivery.AlbumWait).Sub(sent); early > 0 {
+		t.Errorf("the album went %v before its wait was over", early)
+	}
+	other := api.attempts("ailleurs")
+	if len(other) != 1 || !other[0].at.Before(time.UnixMilli(album.At).Add(delivery.AlbumWait/2)) {
+		t.Errorf("another chat's reply went at %+v: held by the album's wait", other)
+	}
+	equal(t, "order", api.globalOrder(), []string{"79:ailleurs", "9078:"})
+}

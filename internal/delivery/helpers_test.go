@@ -77,6 +77,28 @@ func (e *env) commit(owner string, chat int64, items ...delivery.Item) delivery.
 	return res.Claim
 }
 
+// erase commits an /effacer of the chat with the engine as owner and hands
+// the claim to the engine.
+func (e *env) erase(eng *delivery.Engine, chat int64) {
+	e.t.Helper()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	res, err := e.store.Commit(context.Background(), conversation.Commit{
+		Chat:  chat,
+		Rev:   e.revs[chat],
+		State: flow.State{Flow: "test", Node: "n"},
+		Erase: conversation.EraseChat,
+		Owner: eng.Owner(),
+		TTL:   time.Hour,
+		Now:   time.Now(),
+	})
+	if err != nil || res.Status != conversation.Committed {
+		e.t.Fatalf("erase chat %d: %v %v", chat, res.Status, err)
+	}
+	e.revs[chat] = res.Rev
+	eng.Hold(chat, res.Claim)
+}
+
 // put commits items with the engine as owner and hands the claim to the
 // engine, as the conversation does.
 func (e *env) put(eng *delivery.Engine, chat int64, items ...delivery.Item) delivery.Claim {

@@ -13,6 +13,10 @@ type Claim struct {
 	Held bool      // this replica holds the chat's lease: it sends the chat
 	Head string    // the first queued entry, "" when the queue is empty
 	Pace time.Time // the chat's pacing mark (theoretical arrival time); zero: none
+
+	// Set by a commit or an enqueue (zero from a sweep's claim):
+	Queued  int // entries in the outbox after it, the head included
+	Refused int // entries left out because the outbox was full of what must arrive
 }
 
 // AckResult is what the store says after an entry was sent or dropped.

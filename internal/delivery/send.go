@@ -113,7 +113,7 @@ func (e *Engine) ack(ctx context.Context, s *slot, sent []int, now time.Time) {
 		return
 	}
 	e.setHeadLocked(s, res.Next)
-	e.scheduleLocked(s, e.notBefore(s.chat, res.Pace))
+	e.scheduleLocked(s, e.notBefore(s, res.Pace))
 }
 
 // handBack forgets a slot whose lease the store has just handed back, unless
@@ -138,7 +138,7 @@ func (e *Engine) handBack(ctx context.Context, s *slot) {
 		if c.Held && c.Head != "" {
 			e.mu.Lock()
 			e.setHeadLocked(s, c.Head)
-			e.scheduleLocked(s, e.notBefore(s.chat, c.Pace))
+			e.scheduleLocked(s, e.notBefore(s, c.Pace))
 			e.mu.Unlock()
 			return
 		}

@@ -17,14 +17,15 @@ const (
 	fieldRev   = "rev" // revision for compare-and-set
 	fieldIDs   = "ids" // the last update ids applied, space-separated
 	fieldState = "st"  // flow.State as JSON
+	fieldLink  = "lk"  // conversation.Link as JSON, absent when none
 )
 
 // ErrCorrupt means a stored value could not be decoded. The decoder's own
 // message is left out on purpose: it may quote stored text.
 var ErrCorrupt = fmt.Errorf("redisstore: %w", conversation.ErrCorrupt)
 
-// decodeRecord turns {rev, ids, st}, as HMGET or a script returns them (nil
-// for a missing field), into a record.
+// decodeRecord turns {rev, ids, st, lk}, as HMGET or a script returns them
+// (nil for a missing field), into a record.
 func decodeRecord(vals []any) (conversation.Record, error) {
 	var r conversation.Record
 	if len(vals) < 3 {
@@ -48,7 +49,26 @@ func decodeRecord(vals []any) (conversation.Record, error) {
 			return conversation.Record{}, fmt.Errorf("decode state: %w", ErrCorrupt)
 		}
 	}
+	if len(vals) > 3 {
+		if lk, ok := vals[3].(string); ok && lk != "" {
+			if json.Unmarshal([]byte(lk), &r.Link) != nil {
+				return conversation.Record{}, fmt.Errorf("decode link: %w", ErrCorrupt)
+			}
+		}
+	}
 	return r, nil
+}
+
+// encodeLink is the link as stored: "" when there is none.
+func encodeLink(l conversation.Link) (string, error) {
+	b, err := json.Marshal(l)
+	if err != nil {
+		return "", fmt.Errorf("encode link: %w", err)
+	}
+	if string(b) == "{}" {
+		return "", nil
+	}
+	return string(b), nil
 }
 
 func decodeIDs(v any) ([]int64, error) {
@@ -99,6 +119,7 @@ func cloneRecord(r conversation.Record) conversation.Record {
 	c := r
 	c.State = cloneState(r.State)
 	c.Recent = slices.Clone(r.Recent)
+	c.Link.Pending = slices.Clone(r.Link.Pending)
 	return c
 }
 

@@ -12,9 +12,15 @@ import (
 
 // Commit writes a step's result in one round trip: if the stored revision is
 // still c.Rev and c.UpdateID is not among the chat's recent updates, it
-// stores the state, appends the outbox, journals c.IncomingID, performs the
-// erase c.Erase asks for, refreshes the expiries, and takes the chat's
-// sending lease for c.Owner when nobody holds it.
+// stores the state and the link, appends the outbox, journals c.IncomingID,
+// performs the erase c.Erase asks for, refreshes the expiries, and takes the
+// chat's sending lease for c.Owner when nobody holds it.
+//
+// The outbox holds at most OutboxCap entries. When a step's entries would
+// pass it, the oldest replaceable screens waiting behind the head make room;
+// if every waiting entry must arrive (relayed messages, deletes), the
+// entries that do not fit are left out and counted in Claim.Refused, for
+// the caller to tell the sender. Claim.Queued is the outbox's length.
 //
 // Revisions are opaque: they grow by one per commit, but a new (or erased,
 // or expired) conversation starts from a revision taken from c.Now, so a
@@ -29,20 +35,20 @@ func (s *Store) Commit(ctx context.Context, c conversation.Commit) (conversation
 	if err != nil {
 		return conversation.CommitResult{}, fmt.Errorf("commit chat %d: encode state: %w", c.Chat, err)
 	}
+	link, err := encodeLink(c.Link)
+	if err != nil {
+		return conversation.CommitResult{}, fmt.Errorf("commit chat %d: %w", c.Chat, err)
+	}
 	now := c.Now
 	if now.IsZero() {
 		now = time.Now()
 	}
-	args := make([]any, 0, 15+len(c.Outbox))
-	args = append(args, c.Rev, c.UpdateID, st, ttl, c.IncomingID, now.UnixMilli(), JournalWindow.Milliseconds(),
-		max(now.UnixMilli(), 1), c.Owner, s.leaseTTL.Milliseconds(), int(c.Erase), OutboxTTL.Milliseconds(),
-		JournalCap, replaceableKept, conversation.RecentUpdates)
-	for _, it := range c.Outbox {
-		body, err := it.Body()
-		if err != nil {
-			return conversation.CommitResult{}, fmt.Errorf("commit chat %d: %w", c.Chat, err)
-		}
-		args = append(args, body)
+	args, err := s.commitArgs(scriptCommit{
+		rev: c.Rev, update: c.UpdateID, state: st, ttl: ttl, incoming: c.IncomingID, incomingChat: c.IncomingChat,
+		now: now, owner: c.Owner, mode: int(c.Erase), link: link,
+	}, c.Outbox)
+	if err != nil {
+		return conversation.CommitResult{}, fmt.Errorf("commit chat %d: %w", c.Chat, err)
 	}
 	res, err := commitScript.Run(ctx, s.c, s.chatKeys(c.Chat), args...).Slice()
 	if err != nil {
@@ -60,13 +66,45 @@ func (s *Store) Commit(ctx context.Context, c conversation.Commit) (conversation
 		s.cache.evict(c.Chat)
 	default:
 		ids, _ := decodeIDs(res[2])
-		s.cache.put(c.Chat, conversation.Record{State: c.State, Recent: ids, Rev: r.Rev})
+		s.cache.put(c.Chat, conversation.Record{State: c.State, Recent: ids, Rev: r.Rev, Link: c.Link})
 	}
 	return r, nil
 }
 
+// modeEnqueue is the commit script's mode that appends to the outbox alone.
+const modeEnqueue = 4
+
+// scriptCommit is what the commit script takes besides the entries.
+type scriptCommit struct {
+	rev, update  int64
+	state        []byte
+	ttl          int64 // conv expiry, ms
+	incoming     int
+	incomingChat int64
+	now          time.Time
+	owner        string
+	mode         int
+	link         string
+}
+
+// commitArgs lays out the commit script's ARGV (see lua/commit.lua).
+func (s *Store) commitArgs(c scriptCommit, outbox []delivery.Item) ([]any, error) {
+	args := make([]any, 0, 18+len(outbox))
+	args = append(args, c.rev, c.update, c.state, c.ttl, c.incoming, c.now.UnixMilli(), JournalWindow.Milliseconds(),
+		max(c.now.UnixMilli(), 1), c.owner, s.leaseTTL.Milliseconds(), c.mode, OutboxTTL.Milliseconds(),
+		JournalCap, replaceableKept, conversation.RecentUpdates, c.link, c.incomingChat, OutboxCap)
+	for _, it := range outbox {
+		body, err := it.Body()
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, body)
+	}
+	return args, nil
+}
+
 // decodeCommit reads the commit script's reply: {0, rev, ids, held, head,
-// pace} when written, {status, rev, ids, st} otherwise.
+// pace, queued, refused} when written, {status, rev, ids, st, lk} otherwise.
 func decodeCommit(res []any) (conversation.CommitResult, error) {
 	if len(res) < 4 {
 		return conversation.CommitResult{}, fmt.Errorf("commit reply of %d values: %w", len(res), ErrCorrupt)
@@ -77,7 +115,7 @@ func decodeCommit(res []any) (conversation.CommitResult, error) {
 	}
 	switch status {
 	case 0:
-		if len(res) < 6 {
+		if len(res) < 8 {
 			return conversation.CommitResult{}, fmt.Errorf("commit reply of %d values: %w", len(res), ErrCorrupt)
 		}
 		rev, err := toInt(res[1])
@@ -88,9 +126,15 @@ func decodeCommit(res []any) (conversation.CommitResult, error) {
 		if err != nil {
 			return conversation.CommitResult{}, err
 		}
+		queued, err1 := toInt(res[6])
+		refused, err2 := toInt(res[7])
+		if err1 != nil || err2 != nil {
+			return conversation.CommitResult{}, fmt.Errorf("commit outbox length: %w", ErrCorrupt)
+		}
+		claim.Queued, claim.Refused = int(queued), int(refused)
 		return conversation.CommitResult{Status: conversation.Committed, Rev: rev, Claim: claim}, nil
 	case 1, 2:
-		cur, err := decodeRecord(res[1:4])
+		cur, err := decodeRecord(res[1:])
 		if err != nil {
 			// The stored record is unreadable: the caller sets it aside.
 			return conversation.CommitResult{}, err

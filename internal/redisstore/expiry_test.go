@@ -56,8 +56,28 @@ func TestEveryKeyExpires(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// A relay both ways, with a link: msgs and copy; an Enqueue to a chat
+	// without a conversation: its conv, out and lease.
+	c = commit(27, 0, 1, typicalState(), []delivery.Item{
+		{Kind: delivery.KindCopy, IDs: []int{8}, To: 28, Must: true, At: t0.UnixMilli()},
+		{Kind: delivery.KindCopy, IDs: []int{9}, From: 28, Must: true, At: t0.UnixMilli()},
+	})
+	c.IncomingID, c.IncomingChat = 9, 28
+	c.Link = conversation.Link{Ticket: 1, Volunteer: 28}
+	res = mustCommit(t, f.store, c)
+	ack := mustAck(t, f.store, 27, ownerA, res.Claim.Head, []int{10}, pace, t0)
+	mustAck(t, f.store, 27, ownerA, ack.Next, []int{11}, pace, t0)
+	if _, err := f.store.Enqueue(ctx, 28, musts("ticket"), ownerA, t0); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"bsl:copy:{27}", "bsl:conv:{28}", "bsl:out:{28}", "bsl:lease:{28}"} {
+		if f.rdb.Exists(ctx, k).Val() != 1 {
+			t.Fatalf("%s not written", k)
+		}
+	}
+
 	keys := allKeys(t, f)
-	if len(keys) < 12 {
+	if len(keys) < 16 {
 		t.Fatalf("only %d keys written: %v", len(keys), keys)
 	}
 	for _, k := range keys {

@@ -29,15 +29,16 @@ func (s *Store) Claim(ctx context.Context, chat int64, owner string) (delivery.C
 	return decodeClaim(res[0], res[1], res[2])
 }
 
-// Ack removes a sent (or dropped) entry, journals what was sent, advances the
-// chat's pace, and returns the next entry, in one round trip.
+// Ack removes a sent (or dropped) entry, journals what was sent, maps the
+// copies it made to their sources, advances the chat's pace, and returns the
+// next entry, in one round trip.
 func (s *Store) Ack(ctx context.Context, chat int64, owner, raw string, sent []int, pace delivery.Pace, now time.Time) (delivery.AckResult, error) {
-	args := make([]any, 0, 7+len(sent))
+	members, copies := ackWrites(chat, raw, sent, now)
+	args := make([]any, 0, 8+len(copies)+len(members))
 	args = append(args, owner, raw, s.leaseTTL.Milliseconds(), now.UnixMilli(), JournalWindow.Milliseconds(),
-		JournalCap, pace.Interval.Milliseconds())
-	for _, id := range sent {
-		args = append(args, id)
-	}
+		JournalCap, pace.Interval.Milliseconds(), len(copies)/2)
+	args = append(args, copies...)
+	args = append(args, members...)
 	res, err := ackScript.Run(ctx, s.c, s.chatKeys(chat), args...).Slice()
 	if err != nil {
 		return delivery.AckResult{}, fmt.Errorf("ack chat %d: %w", chat, err)
@@ -53,6 +54,49 @@ func (s *Store) Ack(ctx context.Context, chat int64, owner, raw string, sent []i
 		r.Pace = time.UnixMilli(p)
 	}
 	return r, nil
+}
+
+// ackWrites is what the ack of entry raw of chat's outbox writes for the
+// messages sent: their journal members ("<id>", or "<dest chat>:<id>" when
+// the entry went to another chat) and, for a copy, the pairs of the copy map
+// (source to copy, in order; none when Telegram did not return one copy per
+// source). Only entries flagged 'x' are decoded.
+func ackWrites(chat int64, raw string, sent []int, now time.Time) (members, copies []any) {
+	if len(sent) == 0 {
+		return nil, nil
+	}
+	var it delivery.Item
+	if relayed(raw) {
+		if d, err := delivery.Decode(raw); err == nil {
+			it = d
+		}
+	}
+	dest := it.Dest(chat)
+	members = make([]any, len(sent))
+	for i, id := range sent {
+		if dest != chat {
+			members[i] = strconv.FormatInt(dest, 10) + ":" + strconv.Itoa(id)
+		} else {
+			members[i] = strconv.Itoa(id)
+		}
+	}
+	if it.Kind == delivery.KindCopy && len(it.IDs) == len(sent) {
+		src := strconv.FormatInt(it.Source(chat), 10) + ":"
+		dst := strconv.FormatInt(dest, 10) + ":"
+		at := ":" + strconv.FormatInt(now.UnixMilli(), 10)
+		copies = make([]any, 0, 2*len(sent))
+		for i, id := range sent {
+			copies = append(copies, src+strconv.Itoa(it.IDs[i]), dst+strconv.Itoa(id)+at)
+		}
+	}
+	return members, copies
+}
+
+// relayed reports whether a stored entry "<seq>|<era>|<flags>|<json>" is
+// flagged 'x': it names another chat, or copies or edits.
+func relayed(raw string) bool {
+	parts := strings.SplitN(raw, "|", 4)
+	return len(parts) == 4 && strings.Contains(parts[2], "x")
 }
 
 // Block records that the person blocked the bot and empties their outbox.

@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/boussole/boussole/internal/delivery"
 )
@@ -13,6 +14,7 @@ func TestRoundTrips(t *testing.T) {
 	ctx := context.Background()
 	for _, cacheSize := range []int{0, 100} {
 		f := setup(t, Options{CacheSize: cacheSize})
+		f.store.now = func() time.Time { return t0 }
 		count := func(op func() error) int64 {
 			t.Helper()
 			f.trips.Reset()
@@ -59,5 +61,24 @@ func TestRoundTrips(t *testing.T) {
 		}
 		t.Logf("cache %d: round trips load=%d commit=%d ack=%d claim=%d journal=%d",
 			cacheSize, loadTrips, commitTrips, ackTrips, claimTrips, journalTrips)
+
+		// A step that relays the person's message to their volunteer: a
+		// copy to another chat, journaled there and mapped.
+		r, err := f.store.Load(ctx, 41)
+		if err != nil {
+			t.Fatal(err)
+		}
+		relayed := delivery.Item{Kind: delivery.KindCopy, IDs: []int{5}, To: 4242, Must: true, At: t0.UnixMilli()}
+		c = commit(41, r.Rev, 3, typicalState(), []delivery.Item{relayed})
+		c.IncomingID = 5
+		f.trips.Reset()
+		res = mustCommit(t, f.store, c)
+		mustAck(t, f.store, 41, ownerA, res.Claim.Head, []int{77}, delivery.Pace{}, t0)
+		if n := f.trips.N(); n != 2 {
+			t.Errorf("cache %d: a relayed step in %d round trips, want 2 (commit, ack)", cacheSize, n)
+		}
+		if _, id, ok, err := f.store.Copy(ctx, 41, 41, 5); err != nil || !ok || id != 77 {
+			t.Errorf("cache %d: the relayed copy not mapped: %d %v %v", cacheSize, id, ok, err)
+		}
 	}
 }

@@ -6,17 +6,26 @@
 // touch them together can run:
 //
 //	<prefix>:conv:{chat}   hash: rev, ids (recent update ids), st (state JSON),
-//	                       era (erase epoch), seq (outbox counter), blk (blocked)
+//	                       lk (link JSON), era (erase epoch), seq (outbox counter),
+//	                       blk (blocked)
 //	<prefix>:out:{chat}    list: the outbox, "<seq>|<era>|<flags>|<json>" per message
 //	<prefix>:lease:{chat}  string: the replica sending the outbox
 //	<prefix>:pace:{chat}   string: the chat's pacing mark (GCRA), unix ms
-//	<prefix>:msgs:{chat}   sorted set: message ids of the last 48 h, by unix ms
+//	<prefix>:msgs:{chat}   sorted set: message ids of the last 48 h, by unix ms:
+//	                       "<id>" in the chat, "<other chat>:<id>" relayed elsewhere
+//	<prefix>:copy:{chat}   hash: the copies the outbox made, "<src chat>:<src id>"
+//	                       -> "<dest chat>:<dest id>:<unix ms>"
 //	<prefix>:bad:{chat}    hash: an unreadable conv set aside for an operator
 //	rate:<prefix>:send     the global sending rate (go-redis/redis_rate)
 //
-// Every key expires: conv after the retention given with each commit, out
-// after OutboxTTL, lease after its lease time, pace once the chat is quiet,
-// msgs 48 hours after it was last written, bad after SetAsideTTL.
+// Every key expires: conv after the retention given with each commit (or,
+// created by an Enqueue, after OutboxTTL), out after OutboxTTL, lease after
+// its lease time, pace once the chat is quiet, msgs and copy 48 hours after
+// they were last written, bad after SetAsideTTL.
+//
+// A chat's outbox may carry what is relayed between a person and their
+// volunteer (delivery.Item.To): the person's journal then also lists the
+// volunteer's copies, so that an erase deletes both sides.
 package redisstore
 
 import (
@@ -46,6 +55,14 @@ const OutboxTTL = 15 * time.Minute
 // SetAsideTTL is how long an unreadable record is kept for an operator.
 const SetAsideTTL = 7 * 24 * time.Hour
 
+// OutboxCap bounds a chat's outbox. A person writing faster than a message
+// a second (Telegram's pace per chat) to a volunteer fills it by the excess:
+// at two messages a second, in about four minutes. Replaceable screens make
+// room first; past that, what does not fit is refused (Claim.Refused), never
+// an entry already queued. At a second per entry, the last one waits about
+// four minutes, within delivery's MaxAge.
+const OutboxCap = 256
+
 // replaceableKept is how many replaceable replies may wait behind the one
 // being sent before the oldest are dropped for newer screens.
 const replaceableKept = 6
@@ -68,6 +85,7 @@ type Store struct {
 	prefix   string
 	cache    *cache // nil without a cache
 	leaseTTL time.Duration
+	now      func() time.Time // the clock Copy reads ages by
 }
 
 var _ conversation.Store = (*Store)(nil)
@@ -80,7 +98,8 @@ func New(c redis.UniversalClient, opts Options) *Store {
 	if opts.LeaseTTL <= 0 {
 		opts.LeaseTTL = 10 * time.Second
 	}
-	return &Store{c: c, prefix: opts.Prefix, cache: newCache(opts.CacheSize), leaseTTL: opts.LeaseTTL}
+	return &Store{c: c, prefix: opts.Prefix, cache: newCache(opts.CacheSize), leaseTTL: opts.LeaseTTL,
+		now: time.Now}
 }
 
 // Preload loads the Lua scripts into Redis, so that no step ever pays an
@@ -102,7 +121,8 @@ func (s *Store) key(kind string, chat int64) string {
 
 // chatKeys are the keys the commit and ack scripts take, in their order.
 func (s *Store) chatKeys(chat int64) []string {
-	return []string{s.key("conv", chat), s.key("msgs", chat), s.key("out", chat), s.key("lease", chat), s.key("pace", chat)}
+	return []string{s.key("conv", chat), s.key("msgs", chat), s.key("out", chat), s.key("lease", chat), s.key("pace", chat),
+		s.key("copy", chat)}
 }
 
 // Load returns the record of a chat, Rev 0 when nothing is stored. With a
@@ -112,7 +132,7 @@ func (s *Store) Load(ctx context.Context, chat int64) (conversation.Record, erro
 	if r, ok := s.cache.get(chat); ok {
 		return r, nil
 	}
-	vals, err := s.c.HMGet(ctx, s.key("conv", chat), fieldRev, fieldIDs, fieldState).Result()
+	vals, err := s.c.HMGet(ctx, s.key("conv", chat), fieldRev, fieldIDs, fieldState, fieldLink).Result()
 	if err != nil {
 		return conversation.Record{}, fmt.Errorf("load chat %d: %w", chat, err)
 	}

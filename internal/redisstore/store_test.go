@@ -47,6 +47,7 @@ func TestLoadCorrupt(t *testing.T) {
 		"state": {"rev", "5", "ids", "1", "st", "{pas du json"},
 		"rev":   {"rev", "cinq", "ids", "1", "st", "{}"},
 		"ids":   {"rev", "5", "ids", "1 x 3", "st", "{}"},
+		"link":  {"rev", "5", "ids", "1", "st", "{}", "lk", `{"t":"douze"}`},
 	} {
 		f := setup(t, Options{CacheSize: 10})
 		if err := f.rdb.HSet(ctx, "bsl:conv:{62}", fields...).Err(); err != nil {

@@ -1,38 +1,64 @@
 -- One outbox entry sent (or dropped), in one round trip: removed from the
--- queue, the messages sent journaled for erasing, the chat's pace advanced,
--- the lease renewed, and the next entry returned; on an empty queue the
--- lease is handed back.
+-- queue, the messages sent journaled for erasing (and the copies made mapped
+-- to their sources), the chat's pace advanced, the lease renewed, and the
+-- next entry returned; on an empty queue the lease is handed back.
 --
 -- KEYS[1] conv hash   KEYS[2] msgs sorted set   KEYS[3] out list
--- KEYS[4] lease string   KEYS[5] pace string
+-- KEYS[4] lease string   KEYS[5] pace string   KEYS[6] copy hash
 -- ARGV[1] owner token   ARGV[2] the entry as stored   ARGV[3] lease expiry, ms
--- ARGV[4] now, unix ms   ARGV[5] journal window, ms   ARGV[6] most ids the journal keeps
+-- ARGV[4] now, unix ms   ARGV[5] journal window, ms   ARGV[6] most ids the journal
+--         (and the copy map) keeps
 -- ARGV[7] pace interval, ms
--- ARGV[8..] ids of the messages sent (none: dropped)
+-- ARGV[8] n, the copies made: ARGV[9..8+2n] pairs of '<src chat>:<src id>',
+--         '<dest chat>:<dest id>:<now>'
+-- ARGV[9+2n..] journal members of the messages sent, '<id>' or '<chat>:<id>'
+--         (none: dropped)
 --
 -- Returns {escaped, lost, next entry or '', pace}.
 redis.call('LREM', KEYS[3], 1, ARGV[2])
 local now = tonumber(ARGV[4])
+local cap = tonumber(ARGV[6])
+local copies = tonumber(ARGV[8])
+local first = 9 + 2 * copies
 local escaped = 0
 local pace = redis.call('GET', KEYS[5]) or ''
 local era = redis.call('HGET', KEYS[1], 'era')
-if #ARGV > 7 and not era then
+if #ARGV >= first and not era then
   -- Queued before a forget that happened while it was on its way: the
   -- caller deletes it at once, and nothing of the person is written again.
   escaped = 1
-elseif #ARGV > 7 then
+elseif #ARGV >= first then
   -- Queued before an erase that happened while it was on its way: the
   -- caller deletes it at once. It is journaled all the same, in case the
   -- deletion fails.
   if era ~= string.match(ARGV[2], '^%d+|(%d+)|') then
     escaped = 1
   end
-  for i = 8, #ARGV do
+  for i = first, #ARGV do
     redis.call('ZADD', KEYS[2], now, ARGV[i])
   end
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (now - tonumber(ARGV[5])))
-  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[6]) + 1))
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(cap + 1))
   redis.call('PEXPIRE', KEYS[2], ARGV[5])
+  if escaped == 0 and copies > 0 then
+    for i = 9, first - 1, 2 do
+      redis.call('HSET', KEYS[6], ARGV[i], ARGV[i + 1])
+    end
+    if redis.call('HLEN', KEYS[6]) > cap then
+      -- Bounded like the journal: the oldest copies go, a fifth of the
+      -- bound at once so that the next acks do not sort again.
+      local all = redis.call('HGETALL', KEYS[6])
+      local byAge = {}
+      for i = 1, #all, 2 do
+        byAge[#byAge + 1] = {all[i], tonumber(string.match(all[i + 1], ':(%d+)$')) or 0}
+      end
+      table.sort(byAge, function(a, b) return a[2] < b[2] end)
+      for i = 1, #byAge - math.floor(cap * 4 / 5) do
+        redis.call('HDEL', KEYS[6], byAge[i][1])
+      end
+    end
+    redis.call('PEXPIRE', KEYS[6], ARGV[5])
+  end
   -- The chat's pace (GCRA): the theoretical arrival time moves one interval.
   local tat = math.max(tonumber(pace) or 0, now) + tonumber(ARGV[7])
   pace = tostring(tat)
