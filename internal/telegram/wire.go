@@ -11,7 +11,53 @@ type sendMessage struct {
 	Text           string        `json:"text"`
 	ProtectContent bool          `json:"protect_content,omitempty"`
 	LinkPreview    *linkPreview  `json:"link_preview_options,omitempty"`
+	Reply          *replyParams  `json:"reply_parameters,omitempty"`
 	ReplyMarkup    *inlineMarkup `json:"reply_markup,omitempty"`
+}
+
+// replyParams makes a message a reply; it is sent anyway when the message
+// it answers is gone.
+type replyParams struct {
+	MessageID    int  `json:"message_id"`
+	WithoutReply bool `json:"allow_sending_without_reply"`
+}
+
+// reply is the reply_parameters of an item, nil when it answers nothing.
+func reply(to int) *replyParams {
+	if to <= 0 {
+		return nil
+	}
+	return &replyParams{MessageID: to, WithoutReply: true}
+}
+
+type copyMessage struct {
+	ChatID         int64        `json:"chat_id"`
+	FromChatID     int64        `json:"from_chat_id"`
+	MessageID      int          `json:"message_id"`
+	ProtectContent bool         `json:"protect_content,omitempty"`
+	Reply          *replyParams `json:"reply_parameters,omitempty"`
+}
+
+type copyMessages struct {
+	ChatID         int64 `json:"chat_id"`
+	FromChatID     int64 `json:"from_chat_id"`
+	MessageIDs     []int `json:"message_ids"`
+	ProtectContent bool  `json:"protect_content,omitempty"`
+}
+
+type editMessageText struct {
+	ChatID      int64         `json:"chat_id"`
+	MessageID   int           `json:"message_id"`
+	Text        string        `json:"text"`
+	LinkPreview *linkPreview  `json:"link_preview_options,omitempty"`
+	ReplyMarkup *inlineMarkup `json:"reply_markup,omitempty"`
+}
+
+// editMessageCaption always sends the caption: an empty one removes it.
+type editMessageCaption struct {
+	ChatID    int64  `json:"chat_id"`
+	MessageID int    `json:"message_id"`
+	Caption   string `json:"caption"`
 }
 
 type linkPreview struct {
