@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/boussole/boussole/internal/conversation"
@@ -17,6 +18,7 @@ import (
 type Sender struct {
 	c       *Client
 	protect bool
+	me      atomic.Pointer[string] // the bot's username, once asked
 }
 
 var (

@@ -60,6 +60,16 @@ type editMessageCaption struct {
 	Caption   string `json:"caption"`
 }
 
+type getChatMember struct {
+	ChatID int64 `json:"chat_id"`
+	UserID int64 `json:"user_id"`
+}
+
+// botUser is getMe's answer.
+type botUser struct {
+	Username string `json:"username"`
+}
+
 type linkPreview struct {
 	IsDisabled bool `json:"is_disabled"`
 }
@@ -83,8 +93,9 @@ type deleteMessages struct {
 }
 
 type answerCallback struct {
-	ID   string `json:"callback_query_id"`
-	Text string `json:"text,omitempty"`
+	ID        string `json:"callback_query_id"`
+	Text      string `json:"text,omitempty"`
+	ShowAlert bool   `json:"show_alert,omitempty"`
 }
 
 type chatAction struct {
