@@ -160,19 +160,32 @@ func (b *Bot) Pseudonym(chat int64) string {
 	return hex.EncodeToString(m.Sum(nil))[:12]
 }
 
-// updateType names an update without its content; commands are named
-// because they are the bot's words, not the person's.
+// updateType names an update without its content (never a text, a caption
+// or a name); commands are named because they are the bot's words, not the
+// person's.
 func updateType(u conversation.Update) string {
-	switch u.Kind {
-	case conversation.KindButton:
+	switch {
+	case u.Edited:
+		return "edit"
+	case u.Kind == conversation.KindButton:
 		return "button"
-	case conversation.KindOther:
-		return "media"
-	case conversation.KindMember:
-		if u.Blocked {
-			return "blocked"
+	case u.Kind == conversation.KindOther:
+		if u.Media == "" {
+			return "media"
 		}
-		return "unblocked"
+		return u.Media
+	case u.Kind == conversation.KindMember:
+		switch {
+		case u.Private && u.Blocked:
+			return "blocked"
+		case u.Private:
+			return "unblocked"
+		case u.Blocked:
+			return "bot removed"
+		case u.Left:
+			return "member left"
+		}
+		return "member"
 	}
 	if cmd, ok := knownCommand(u.Text); ok {
 		return "command:" + cmd
