@@ -39,6 +39,9 @@ func (s *Service) Apply(ctx context.Context, chat int64, ev Event) error {
 			return nil
 		}
 		s.Outbox.Hold(chat, res.Claim)
+		if ev.Kind == EvRelay {
+			s.tellFlood(ev.Volunteer, volLang(c.Link), res.Claim, "desk_flood", "desk_refused")
+		}
 		return nil
 	}
 	return errConflicts

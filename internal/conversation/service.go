@@ -86,6 +86,9 @@ func (s *Service) Handle(ctx context.Context, u Update) (Result, error) {
 			return Result{Node: res.Current.State.Node, Outcome: "duplicate"}, nil
 		}
 		s.Outbox.Hold(u.Chat, res.Claim)
+		if c.Link.Open() || rec.Link.Open() {
+			s.tellFlood(u.Chat, d.state.Lang, res.Claim, "relay_slow_down", "relay_refused")
+		}
 		s.acknowledge(u, s.replyWaits(u.Chat))
 		s.mem.recovered(u.Chat)
 		return Result{Node: d.state.Node, Outcome: outcomeOf(d, reset)}, nil
@@ -197,6 +200,32 @@ func outcomeOf(d decision, reset bool) string {
 		return "blocked"
 	}
 	return "ok"
+}
+
+// floodQueued is how many queued messages make a relay visibly slow: at
+// Telegram's one message a second, about ten seconds behind.
+const floodQueued = 10
+
+// tellFlood tells whoever writes faster than their messages can be relayed
+// (a person, or a volunteer through the person's outbox) that they leave
+// one by one, or that one was refused because the outbox is full, at most
+// once a minute, directly: the outbox is the thing that is full.
+func (s *Service) tellFlood(to int64, lang string, c delivery.Claim, slow, refused string) {
+	if c.Queued < floodQueued && c.Refused == 0 {
+		return
+	}
+	key := slow
+	if c.Refused > 0 {
+		key = refused
+	}
+	if lang == "" {
+		lang = "fr"
+	}
+	if !s.mem.tellFlood(to, s.Now()) {
+		return
+	}
+	it := delivery.Item{Kind: delivery.KindText, Text: s.Bundle.T(lang, key, nil), Lang: lang, At: s.Now().UnixMilli()}
+	s.courtesy.run(true, func(ctx context.Context) { _, _ = s.Channel.SendNow(ctx, to, it) })
 }
 
 // replyWaits reports whether the chat's reply will not go out at once: its
