@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -100,9 +101,25 @@ var claimStatuses = map[string]handoff.ClaimStatus{
 // Claim gives a queued ticket to v: of many claiming at once, exactly one
 // wins. v's record is created or refreshed from v first: its private flag
 // always, its pseudonym and capacity when given (not empty, not 0), its
-// duty only to go off (SetVolunteer puts a volunteer back on). With Gone the
+// duty only to go off (SetVolunteer puts a volunteer back on), unless the
+// ticket is gone or held (then the claim changes nothing). With Gone the
 // ticket is empty when it does not exist.
 func (d *Desk) Claim(ctx context.Context, id int64, v handoff.Volunteer, now time.Time) (handoff.ClaimStatus, handoff.Ticket, error) {
+	// A burst of claims on one card is mostly too late: who reads the
+	// ticket gone or held already is answered from that read, without the
+	// script. Only the script changes a ticket, so one claimer still wins.
+	switch tk, err := d.Get(ctx, id); {
+	case errors.Is(err, handoff.ErrNotFound):
+		return handoff.Gone, handoff.Ticket{}, nil
+	case err != nil:
+		return 0, handoff.Ticket{}, fmt.Errorf("claim ticket %d: %w", id, err)
+	case tk.Status == handoff.Closed:
+		return handoff.Gone, tk, nil
+	case tk.Status == handoff.Claimed && tk.Volunteer == v.ID:
+		return handoff.Won, tk, nil
+	case tk.Status == handoff.Claimed:
+		return handoff.Taken, tk, nil
+	}
 	res, err := d.run(ctx, deskClaimScript, now,
 		id, v.ID, v.Pseudonym, v.Capacity, flag(v.Private), flag(v.Off))
 	if err != nil {

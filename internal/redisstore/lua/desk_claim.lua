@@ -1,20 +1,13 @@
 -- Gives a queued ticket to a volunteer: of many claiming at once, exactly
--- one wins. The volunteer's record is created or refreshed first.
+-- one wins. Unless the ticket is gone or held, the volunteer's record is
+-- created or refreshed, then their duty, private chat, recusal and
+-- capacity are checked.
 --
 -- ARGV[5] ticket id   ARGV[6] volunteer   ARGV[7] pseudonym ('' keeps)
 -- ARGV[8] capacity (0 keeps)   ARGV[9] private '1'|'0'   ARGV[10] off '1'|'0'
 --
 -- Returns {'won'|'taken'|'full'|'recused'|'gone'|'off'|'noprivate', ticket}.
 local id, v = ARGV[5], ARGV[6]
-local vk = vkey(v)
-redis.call('HSET', vk, 'id', v, 'pv', ARGV[9])
-if ARGV[7] ~= '' then redis.call('HSET', vk, 'ps', ARGV[7]) end
-if tonumber(ARGV[8]) > 0 then redis.call('HSET', vk, 'cap', ARGV[8]) end
-if ARGV[10] == '1' then redis.call('HSET', vk, 'off', '1') end
-redis.call('PEXPIRE', vk, KEEP)
-redis.call('SADD', VOLS, v)
-redis.call('PEXPIRE', VOLS, KEEP)
-
 local k = tkey(id)
 local st, cur, rc = unpack(redis.call('HMGET', k, 'st', 'v', 'rc'))
 if not st or st == 'closed' then return {'gone', ticket(id)} end
@@ -23,6 +16,18 @@ if st == 'claimed' then
   return {'taken', ticket(id)}
 end
 if st ~= 'queued' then return corrupt('status of ticket ' .. id) end
+
+-- The volunteer's record, created or refreshed from what the caller knows.
+local vk = vkey(v)
+local set = {'HSET', vk, 'id', v, 'pv', ARGV[9]}
+if ARGV[7] ~= '' then set[#set + 1] = 'ps'; set[#set + 1] = ARGV[7] end
+if tonumber(ARGV[8]) > 0 then set[#set + 1] = 'cap'; set[#set + 1] = ARGV[8] end
+if ARGV[10] == '1' then set[#set + 1] = 'off'; set[#set + 1] = '1' end
+redis.call(unpack(set))
+redis.call('PEXPIRE', vk, KEEP)
+redis.call('SADD', VOLS, v)
+redis.call('PEXPIRE', VOLS, KEEP)
+
 local recused = array(rc)
 if not recused then return corrupt('recusals of ticket ' .. id) end
 local vn = tonumber(v)
