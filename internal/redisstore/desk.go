@@ -62,7 +62,7 @@ type Desk struct {
 	base      string // "<prefix>:{desk}:"
 	retention time.Duration
 	closedTTL time.Duration
-	codes     *coder
+	codes     *deskCoder
 	clock     func() time.Time
 }
 
@@ -91,7 +91,7 @@ func NewDesk(c redis.UniversalClient, opts DeskOptions) *Desk {
 		base:      opts.Prefix + ":{desk}:",
 		retention: opts.Retention,
 		closedTTL: opts.ClosedTTL,
-		codes:     newCoder(opts.CodeKey),
+		codes:     newDeskCoder(opts.CodeKey),
 		clock:     opts.Clock,
 	}
 }
@@ -171,9 +171,9 @@ func statusReply(res any) (string, any, error) {
 }
 
 // isNil tells a missing key from a failure.
-func isNil(err error) bool { return errors.Is(err, redis.Nil) }
+func deskMissing(err error) bool { return errors.Is(err, redis.Nil) }
 
-func flag(b bool) string {
+func deskFlag(b bool) string {
 	if b {
 		return "1"
 	}

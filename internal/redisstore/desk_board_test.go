@@ -11,8 +11,8 @@ import (
 	"github.com/boussole/boussole/internal/handoff"
 )
 
-func card(id int64) string   { return "card:" + strconv.FormatInt(id, 10) }
-func remind(id int64) string { return "remind:" + strconv.FormatInt(id, 10) }
+func cardEntry(id int64) string   { return "card:" + strconv.FormatInt(id, 10) }
+func remindEntry(id int64) string { return "remind:" + strconv.FormatInt(id, 10) }
 
 // Many changes to a ticket make one entry, at the time of the first.
 func TestDeskBoardCoalesces(t *testing.T) {
@@ -23,7 +23,7 @@ func TestDeskBoardCoalesces(t *testing.T) {
 	if err := f.desk.Post(ctx, "private:70", t0.Add(2*time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	mustClaim(t, f.desk, a.ID, volunteer(70, "Lune"), handoff.Won)
+	mustClaim(t, f.desk, a.ID, deskVolunteer(70, "Lune"), handoff.Won)
 	if _, err := f.desk.Release(ctx, a.ID, 70, nil, false, t0.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func TestDeskBoardCoalesces(t *testing.T) {
 	if err := f.desk.Post(ctx, "private:70", t0.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{card(a.ID), card(b.ID), "private:70"}
+	want := []string{cardEntry(a.ID), cardEntry(b.ID), "private:70"}
 	if got := boardOf(t, f.desk); !slices.Equal(got, want) {
 		t.Fatalf("board %v, want %v", got, want)
 	}
@@ -43,17 +43,17 @@ func TestDeskBoardCoalesces(t *testing.T) {
 
 	// Rendered at its last version, the card leaves the board and its
 	// message id is kept.
-	cur := mustGet(t, f.desk, a.ID)
+	cur := mustGetTicket(t, f.desk, a.ID)
 	if err := f.desk.CardDone(ctx, a.ID, 4242, cur.Version); err != nil {
 		t.Fatal(err)
 	}
-	if got := mustGet(t, f.desk, a.ID); got.Card != 4242 || got.Version != cur.Version {
+	if got := mustGetTicket(t, f.desk, a.ID); got.Card != 4242 || got.Version != cur.Version {
 		t.Fatalf("after CardDone: %+v", got)
 	}
 	if err := f.desk.Posted(ctx, "private:70"); err != nil {
 		t.Fatal(err)
 	}
-	if got := boardOf(t, f.desk); !slices.Equal(got, []string{card(b.ID)}) {
+	if got := boardOf(t, f.desk); !slices.Equal(got, []string{cardEntry(b.ID)}) {
 		t.Fatalf("board %v", got)
 	}
 }
@@ -64,15 +64,15 @@ func TestDeskCardDoneStale(t *testing.T) {
 	f := setupDesk(t)
 	ctx := context.Background()
 	tk := mustOpen(t, f.desk, 1, handoff.RankNormal, t0)
-	read := mustGet(t, f.desk, tk.ID) // the board reads it to render
-	mustClaim(t, f.desk, tk.ID, volunteer(70, "Lune"), handoff.Won)
+	read := mustGetTicket(t, f.desk, tk.ID) // the board reads it to render
+	mustClaim(t, f.desk, tk.ID, deskVolunteer(70, "Lune"), handoff.Won)
 	if err := f.desk.CardDone(ctx, tk.ID, 99, read.Version); err != nil {
 		t.Fatal(err)
 	}
-	if got := boardOf(t, f.desk); !slices.Equal(got, []string{card(tk.ID)}) {
+	if got := boardOf(t, f.desk); !slices.Equal(got, []string{cardEntry(tk.ID)}) {
 		t.Fatalf("board %v after a stale CardDone", got)
 	}
-	now := mustGet(t, f.desk, tk.ID)
+	now := mustGetTicket(t, f.desk, tk.ID)
 	if now.Card != 99 {
 		t.Fatalf("card %d, want 99 (sent, to be edited next)", now.Card)
 	}
@@ -82,11 +82,11 @@ func TestDeskCardDoneStale(t *testing.T) {
 	if got := boardOf(t, f.desk); len(got) != 0 {
 		t.Fatalf("board %v", got)
 	}
-	if now := mustGet(t, f.desk, tk.ID); now.Card != 99 {
+	if now := mustGetTicket(t, f.desk, tk.ID); now.Card != 99 {
 		t.Fatalf("card %d after an edit, want 99", now.Card)
 	}
 	// A card of a ticket gone leaves the board.
-	if err := f.desk.Post(ctx, card(77), t0); err != nil {
+	if err := f.desk.Post(ctx, cardEntry(77), t0); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.desk.CardDone(ctx, 77, 5, 1); err != nil {
@@ -109,7 +109,7 @@ func TestDeskRemindOnce(t *testing.T) {
 	old := mustOpen(t, f.desk, 1, handoff.RankNormal, t0)
 	held := mustOpen(t, f.desk, 2, handoff.RankNormal, t0)
 	fresh := mustOpen(t, f.desk, 3, handoff.RankNormal, t0.Add(50*time.Minute))
-	mustClaim(t, f.desk, held.ID, volunteer(70, "Lune"), handoff.Won)
+	mustClaim(t, f.desk, held.ID, deskVolunteer(70, "Lune"), handoff.Won)
 	now := t0.Add(time.Hour)
 
 	var wg sync.WaitGroup
@@ -137,22 +137,22 @@ func TestDeskRemindOnce(t *testing.T) {
 	if total != 1 {
 		t.Fatalf("reminded %v times in all (%v), want 1", total, counts)
 	}
-	if got := mustGet(t, f.desk, old.ID); !got.Reminded {
+	if got := mustGetTicket(t, f.desk, old.ID); !got.Reminded {
 		t.Fatalf("not marked reminded: %+v", got)
 	}
-	if got := boardOf(t, f.desk); !slices.Contains(got, remind(old.ID)) || slices.Contains(got, remind(fresh.ID)) || slices.Contains(got, remind(held.ID)) {
+	if got := boardOf(t, f.desk); !slices.Contains(got, remindEntry(old.ID)) || slices.Contains(got, remindEntry(fresh.ID)) || slices.Contains(got, remindEntry(held.ID)) {
 		t.Fatalf("board %v", got)
 	}
 	if n, _ := other.Remind(ctx, 30*time.Minute, now.Add(time.Hour)); n != 1 {
 		t.Fatalf("later: %d reminded, want 1 (the fresh one)", n)
 	}
-	if err := f.desk.Posted(ctx, remind(old.ID)); err != nil {
+	if err := f.desk.Posted(ctx, remindEntry(old.ID)); err != nil {
 		t.Fatal(err)
 	}
 
 	// Claimed, then released: announceable again after waiting anew.
-	mustClaim(t, f.desk, old.ID, volunteer(71, "Sel"), handoff.Won)
-	if slices.Contains(boardOf(t, f.desk), remind(old.ID)) {
+	mustClaim(t, f.desk, old.ID, deskVolunteer(71, "Sel"), handoff.Won)
+	if slices.Contains(boardOf(t, f.desk), remindEntry(old.ID)) {
 		t.Fatal("a claimed ticket still to be announced")
 	}
 	rel, err := f.desk.Release(ctx, old.ID, 71, nil, false, now.Add(2*time.Hour))

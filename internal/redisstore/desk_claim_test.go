@@ -31,7 +31,7 @@ func TestDeskConcurrentClaims(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				v := volunteer(int64(100+i), "V"+string(rune('A'+i%26))+string(rune('a'+i/26)))
+				v := deskVolunteer(int64(100+i), "V"+string(rune('A'+i%26))+string(rune('a'+i/26)))
 				<-gate
 				st, got, err := f.desk.Claim(ctx, tk.ID, v, t0)
 				mu.Lock()
@@ -55,7 +55,7 @@ func TestDeskConcurrentClaims(t *testing.T) {
 		if len(won) != 1 || taken != claimers-1 || len(holders) != 1 {
 			t.Fatalf("round %d: won by %v, %d taken, holders %v", round, won, taken, holders)
 		}
-		got := mustGet(t, f.desk, tk.ID)
+		got := mustGetTicket(t, f.desk, tk.ID)
 		if got.Volunteer != won[0] || holders[got.Pseudonym] != claimers-1 || got.Version != tk.Version+1 {
 			t.Fatalf("round %d: ticket %+v, won by %d", round, got, won[0])
 		}

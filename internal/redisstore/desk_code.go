@@ -25,12 +25,12 @@ const codeRounds = 4
 // whose round functions are tables drawn from HMAC-SHA256 of the key, and
 // walks the cycle until it lands in [0, codeSpace): a permutation of
 // [0, codeSpace).
-type coder struct {
+type deskCoder struct {
 	round [codeRounds][256]byte
 }
 
-func newCoder(key []byte) *coder {
-	c := &coder{}
+func newDeskCoder(key []byte) *deskCoder {
+	c := &deskCoder{}
 	for r := range codeRounds {
 		mac := hmac.New(sha256.New, key)
 		var block []byte
@@ -47,7 +47,7 @@ func newCoder(key []byte) *coder {
 }
 
 // feistel is one pass of the network over 16 bits.
-func (c *coder) feistel(x int) int {
+func (c *deskCoder) feistel(x int) int {
 	l, r := byte(x>>8), byte(x)
 	for i := range codeRounds {
 		l, r = r, l^c.round[i][r]
@@ -56,7 +56,7 @@ func (c *coder) feistel(x int) int {
 }
 
 // permute maps [0, codeSpace) onto itself, one to one.
-func (c *coder) permute(x int) int {
+func (c *deskCoder) permute(x int) int {
 	for {
 		x = c.feistel(x)
 		if x < codeSpace {
@@ -66,7 +66,7 @@ func (c *coder) permute(x int) int {
 }
 
 // code is the ticket's code.
-func (c *coder) code(id int64) string {
+func (c *deskCoder) code(id int64) string {
 	x := int(((id % int64(codeSpace)) + int64(codeSpace)) % int64(codeSpace))
 	x = c.permute(x)
 	var b [codeLen]byte

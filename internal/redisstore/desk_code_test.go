@@ -8,7 +8,7 @@ import (
 // Codes: three characters without look-alikes, a bijection of the id
 // modulo the code space, keyed.
 func TestDeskCodes(t *testing.T) {
-	c := newCoder([]byte("key one"))
+	c := newDeskCoder([]byte("key one"))
 	seen := make(map[string]int64, codeSpace)
 	for id := int64(1); id <= int64(codeSpace); id++ {
 		code := c.code(id)
@@ -30,7 +30,7 @@ func TestDeskCodes(t *testing.T) {
 	}
 	// Consecutive ids do not give neighbouring codes, and another key gives
 	// other codes.
-	other := newCoder([]byte("key two"))
+	other := newDeskCoder([]byte("key two"))
 	same, neighbours := 0, 0
 	for id := int64(1); id <= 1000; id++ {
 		if c.code(id) == other.code(id) {

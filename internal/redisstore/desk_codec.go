@@ -12,7 +12,7 @@ import (
 
 // fieldMap reads a hash as HGETALL or a script returns it: a flat list of
 // field, value.
-func fieldMap(raw any) (map[string]string, error) {
+func deskFieldMap(raw any) (map[string]string, error) {
 	arr, ok := raw.([]any)
 	if !ok || len(arr)%2 != 0 {
 		return nil, fmt.Errorf("desk hash: %w", ErrCorrupt)
@@ -30,12 +30,12 @@ func fieldMap(raw any) (map[string]string, error) {
 }
 
 // fields decodes the fields of one hash, keeping the first error.
-type fields struct {
+type deskFields struct {
 	m   map[string]string
 	err error
 }
 
-func (f *fields) int(name string) int64 {
+func (f *deskFields) int(name string) int64 {
 	s := f.m[name]
 	if s == "" {
 		return 0
@@ -47,7 +47,7 @@ func (f *fields) int(name string) int64 {
 	return n
 }
 
-func (f *fields) time(name string) time.Time {
+func (f *deskFields) time(name string) time.Time {
 	ms := f.int(name)
 	if ms == 0 {
 		return time.Time{}
@@ -55,9 +55,9 @@ func (f *fields) time(name string) time.Time {
 	return time.UnixMilli(ms)
 }
 
-func (f *fields) flag(name string) bool { return f.m[name] == "1" }
+func (f *deskFields) flag(name string) bool { return f.m[name] == "1" }
 
-func (f *fields) json(name string, v any) {
+func (f *deskFields) json(name string, v any) {
 	s := f.m[name]
 	if s == "" {
 		return
@@ -70,7 +70,7 @@ func (f *fields) json(name string, v any) {
 
 // decodeTicket reads a ticket hash as a script returns it.
 func (d *Desk) decodeTicket(raw any) (handoff.Ticket, error) {
-	m, err := fieldMap(raw)
+	m, err := deskFieldMap(raw)
 	if err != nil {
 		return handoff.Ticket{}, err
 	}
@@ -79,7 +79,7 @@ func (d *Desk) decodeTicket(raw any) (handoff.Ticket, error) {
 
 // ticketOf reads a ticket hash.
 func (d *Desk) ticketOf(m map[string]string) (handoff.Ticket, error) {
-	f := &fields{m: m}
+	f := &deskFields{m: m}
 	t := handoff.Ticket{
 		ID:        f.int("id"),
 		Chat:      f.int("ch"),
@@ -136,7 +136,7 @@ func (d *Desk) decodeTickets(raw any) ([]handoff.Ticket, error) {
 
 // decodeVolunteer reads a volunteer hash.
 func decodeVolunteer(m map[string]string) (handoff.Volunteer, error) {
-	f := &fields{m: m}
+	f := &deskFields{m: m}
 	v := handoff.Volunteer{
 		ID:        f.int("id"),
 		Pseudonym: m["ps"],

@@ -30,11 +30,11 @@ func TestDeskCorrupt(t *testing.T) {
 	// Scripts that read JSON fields.
 	tk := mustOpen(t, f.desk, 501, handoff.RankNormal, t0)
 	f.rdb.HSet(ctx, f.desk.ticketKey(tk.ID), "rc", "[oops")
-	if _, _, err := f.desk.Claim(ctx, tk.ID, volunteer(70, "Lune"), t0); !errors.Is(err, ErrCorrupt) {
+	if _, _, err := f.desk.Claim(ctx, tk.ID, deskVolunteer(70, "Lune"), t0); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("Claim with corrupt recusals: %v", err)
 	}
 	f.rdb.HSet(ctx, f.desk.ticketKey(tk.ID), "rc", "[]")
-	mustClaim(t, f.desk, tk.ID, volunteer(70, "Lune"), handoff.Won)
+	mustClaim(t, f.desk, tk.ID, deskVolunteer(70, "Lune"), handoff.Won)
 	f.rdb.HSet(ctx, f.desk.ticketKey(tk.ID), "nt", "{")
 	if _, err := f.desk.Note(ctx, tk.ID, 70, handoff.Note{ID: 3, Text: "x"}); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("Note with corrupt notes: %v", err)

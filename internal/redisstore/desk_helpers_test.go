@@ -3,7 +3,6 @@ package redisstore
 import (
 	"context"
 	"reflect"
-	"strings"
 	"testing"
 	"time"
 
@@ -33,7 +32,7 @@ func setupDesk(t *testing.T) deskFixture {
 }
 
 // request is a person's ticket as the conversation asks for it.
-func request(chat int64, rank handoff.Rank) handoff.Ticket {
+func deskRequest(chat int64, rank handoff.Rank) handoff.Ticket {
 	return handoff.Ticket{
 		Chat:     chat,
 		Category: "psy",
@@ -44,13 +43,13 @@ func request(chat int64, rank handoff.Rank) handoff.Ticket {
 }
 
 // volunteer is a volunteer on duty who opened a private chat.
-func volunteer(id int64, pseudonym string) handoff.Volunteer {
+func deskVolunteer(id int64, pseudonym string) handoff.Volunteer {
 	return handoff.Volunteer{ID: id, Pseudonym: pseudonym, Private: true}
 }
 
 func mustOpen(t *testing.T, d *Desk, chat int64, rank handoff.Rank, now time.Time) handoff.Ticket {
 	t.Helper()
-	tk, existing, err := d.Open(context.Background(), request(chat, rank), now)
+	tk, existing, err := d.Open(context.Background(), deskRequest(chat, rank), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +71,7 @@ func mustClaim(t *testing.T, d *Desk, id int64, v handoff.Volunteer, want handof
 	return tk
 }
 
-func mustGet(t *testing.T, d *Desk, id int64) handoff.Ticket {
+func mustGetTicket(t *testing.T, d *Desk, id int64) handoff.Ticket {
 	t.Helper()
 	tk, err := d.Get(context.Background(), id)
 	if err != nil {
@@ -142,10 +141,8 @@ func deskValues(t *testing.T, f deskFixture, key string) []string {
 	}
 }
 
-func containsStr(s, sub string) bool { return strings.Contains(s, sub) }
-
-// reflectEqual compares tickets, times by instant.
-func reflectEqual(a, b handoff.Ticket) bool {
+// sameTicket compares tickets, times by instant.
+func sameTicket(a, b handoff.Ticket) bool {
 	for _, p := range [][2]*time.Time{{&a.Opened, &b.Opened}, {&a.Queued, &b.Queued}, {&a.Closed, &b.Closed}} {
 		if !p[0].Equal(*p[1]) {
 			return false

@@ -18,8 +18,8 @@ func deskEveryPath(t *testing.T, f deskFixture) {
 	b := mustOpen(t, f.desk, 2, handoff.RankUrgent, t0)
 	c := mustOpen(t, f.desk, 3, handoff.RankNormal, t0)
 	e := mustOpen(t, f.desk, 4, handoff.RankNormal, t0)
-	mustClaim(t, f.desk, a.ID, volunteer(70, "Lune"), handoff.Won)
-	mustClaim(t, f.desk, b.ID, volunteer(71, "Sel"), handoff.Won)
+	mustClaim(t, f.desk, a.ID, deskVolunteer(70, "Lune"), handoff.Won)
+	mustClaim(t, f.desk, b.ID, deskVolunteer(71, "Sel"), handoff.Won)
 	mustClaim(t, f.desk, c.ID, handoff.Volunteer{ID: 72}, handoff.NoPrivate)
 	steps := []error{
 		f.desk.Touch(ctx, a.ID, 70, t0),
@@ -114,7 +114,7 @@ func TestDeskEveryKeyExpires(t *testing.T) {
 	// An open ticket touched is kept another retention.
 	f.rdb.PExpire(ctx, "bsl:{desk}:t:1", time.Hour)
 	f.rdb.PExpire(ctx, "bsl:{desk}:open:1", time.Hour)
-	mustClaim(t, f.desk, 1, volunteer(73, "Mer"), handoff.Won)
+	mustClaim(t, f.desk, 1, deskVolunteer(73, "Mer"), handoff.Won)
 	for _, k := range []string{"bsl:{desk}:t:1", "bsl:{desk}:open:1"} {
 		if ttl := f.rdb.PTTL(ctx, k).Val(); ttl < 29*day {
 			t.Errorf("%s: PTTL %v after a claim, not refreshed", k, ttl)
@@ -134,7 +134,7 @@ func TestDeskSeqSkipsLiveIDs(t *testing.T) {
 	if c.ID != 3 {
 		t.Fatalf("new ticket %d, want 3", c.ID)
 	}
-	if got := mustGet(t, f.desk, a.ID); got.Chat != 1 {
+	if got := mustGetTicket(t, f.desk, a.ID); got.Chat != 1 {
 		t.Fatalf("ticket 1 overwritten: %+v", got)
 	}
 }

@@ -50,7 +50,7 @@ func (d *Desk) Get(ctx context.Context, id int64) (handoff.Ticket, error) {
 // OpenFor returns the id of the chat's open ticket, 0 if none.
 func (d *Desk) OpenFor(ctx context.Context, chat int64) (int64, error) {
 	s, err := d.c.Get(ctx, d.openKey(chat)).Result()
-	if isNil(err) {
+	if deskMissing(err) {
 		return 0, nil
 	}
 	if err != nil {
@@ -66,7 +66,7 @@ func (d *Desk) OpenFor(ctx context.Context, chat int64) (int64, error) {
 // Position is 1 for the ticket taken next, 0 when the ticket is not queued.
 func (d *Desk) Position(ctx context.Context, id int64) (int, error) {
 	n, err := d.c.ZRank(ctx, d.key("queue"), strconv.FormatInt(id, 10)).Result()
-	if isNil(err) {
+	if deskMissing(err) {
 		return 0, nil
 	}
 	if err != nil {
@@ -121,7 +121,7 @@ func (d *Desk) Claim(ctx context.Context, id int64, v handoff.Volunteer, now tim
 		return handoff.Taken, tk, nil
 	}
 	res, err := d.run(ctx, deskClaimScript, now,
-		id, v.ID, v.Pseudonym, v.Capacity, flag(v.Private), flag(v.Off))
+		id, v.ID, v.Pseudonym, v.Capacity, deskFlag(v.Private), deskFlag(v.Off))
 	if err != nil {
 		return 0, handoff.Ticket{}, fmt.Errorf("claim ticket %d: %w", id, err)
 	}
@@ -155,7 +155,7 @@ func (d *Desk) Release(ctx context.Context, id, v int64, note *handoff.Note, rec
 		}
 		nj, nid = string(b), note.ID
 	}
-	_, tk, err := d.runTicket(ctx, deskReleaseScript, now, id, v, nj, nid, flag(recuse))
+	_, tk, err := d.runTicket(ctx, deskReleaseScript, now, id, v, nj, nid, deskFlag(recuse))
 	if err != nil {
 		return tk, fmt.Errorf("release ticket %d: %w", id, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,11 +20,11 @@ func TestDeskOpen(t *testing.T) {
 		!tk.Opened.Equal(t0) || !tk.Queued.Equal(t0) || tk.Version != 1 || len(tk.Code) != 3 {
 		t.Fatalf("opened %+v", tk)
 	}
-	again, existing, err := f.desk.Open(ctx, request(1001, handoff.RankUrgent), t0.Add(time.Minute))
-	if err != nil || !existing || !reflectEqual(again, tk) {
+	again, existing, err := f.desk.Open(ctx, deskRequest(1001, handoff.RankUrgent), t0.Add(time.Minute))
+	if err != nil || !existing || !sameTicket(again, tk) {
 		t.Fatalf("opened again: %+v %v %v, want %+v", again, existing, err, tk)
 	}
-	if got := mustGet(t, f.desk, tk.ID); !reflectEqual(got, tk) {
+	if got := mustGetTicket(t, f.desk, tk.ID); !sameTicket(got, tk) {
 		t.Fatalf("Get %+v, want %+v", got, tk)
 	}
 	if id, err := f.desk.OpenFor(ctx, 1001); err != nil || id != tk.ID {
@@ -81,7 +82,7 @@ func TestDeskQueueOrder(t *testing.T) {
 	}
 
 	// a is claimed and released an hour later: back to its place.
-	mustClaim(t, f.desk, a.ID, volunteer(70, "Lune"), handoff.Won)
+	mustClaim(t, f.desk, a.ID, deskVolunteer(70, "Lune"), handoff.Won)
 	if got, want := queueIDs(t, f.desk), []int64{c.ID, e.ID, d.ID, b.ID}; !slices.Equal(got, want) {
 		t.Fatalf("queue after claim %v, want %v", got, want)
 	}
@@ -108,13 +109,13 @@ func TestDeskClaim(t *testing.T) {
 	f := setupDesk(t)
 	ctx := context.Background()
 	tk := mustOpen(t, f.desk, 1, handoff.RankNormal, t0)
-	lune, sel := volunteer(70, "Lune"), volunteer(71, "Sel")
+	lune, sel := deskVolunteer(70, "Lune"), deskVolunteer(71, "Sel")
 
 	won := mustClaim(t, f.desk, tk.ID, lune, handoff.Won)
 	if won.Status != handoff.Claimed || won.Volunteer != 70 || won.Pseudonym != "Lune" || won.Version != tk.Version+1 {
 		t.Fatalf("won %+v", won)
 	}
-	if again := mustClaim(t, f.desk, tk.ID, lune, handoff.Won); !reflectEqual(again, won) {
+	if again := mustClaim(t, f.desk, tk.ID, lune, handoff.Won); !sameTicket(again, won) {
 		t.Fatalf("claimed again: %+v, want %+v", again, won)
 	}
 	if taken := mustClaim(t, f.desk, tk.ID, sel, handoff.Taken); taken.Pseudonym != "Lune" {
@@ -157,23 +158,23 @@ func TestDeskClaimRefusals(t *testing.T) {
 	if err := f.desk.SetVolunteer(ctx, handoff.Volunteer{ID: 81, Pseudonym: "Mer", Off: true, Private: true}); err != nil {
 		t.Fatal(err)
 	}
-	mustClaim(t, f.desk, a.ID, volunteer(81, "Mer"), handoff.Off)
+	mustClaim(t, f.desk, a.ID, deskVolunteer(81, "Mer"), handoff.Off)
 	if err := f.desk.SetVolunteer(ctx, handoff.Volunteer{ID: 81, Pseudonym: "Mer", Private: true}); err != nil {
 		t.Fatal(err)
 	}
-	mustClaim(t, f.desk, a.ID, volunteer(81, "Mer"), handoff.Won)
+	mustClaim(t, f.desk, a.ID, deskVolunteer(81, "Mer"), handoff.Won)
 
 	// Capacity: 1 by default, then 2.
-	mustClaim(t, f.desk, b.ID, volunteer(81, "Mer"), handoff.Full)
-	two := volunteer(81, "Mer")
+	mustClaim(t, f.desk, b.ID, deskVolunteer(81, "Mer"), handoff.Full)
+	two := deskVolunteer(81, "Mer")
 	two.Capacity = 2
 	mustClaim(t, f.desk, b.ID, two, handoff.Won)
-	mustClaim(t, f.desk, c.ID, volunteer(81, "Mer"), handoff.Full)
+	mustClaim(t, f.desk, c.ID, deskVolunteer(81, "Mer"), handoff.Full)
 	// A ticket closed frees a place.
 	if _, err := f.desk.Close(ctx, a.ID, 0, "ended", t0); err != nil {
 		t.Fatal(err)
 	}
-	mustClaim(t, f.desk, c.ID, volunteer(81, "Mer"), handoff.Won)
+	mustClaim(t, f.desk, c.ID, deskVolunteer(81, "Mer"), handoff.Won)
 	v, _, _ := f.desk.Volunteer(ctx, 81)
 	if !slices.Equal(v.Tickets, []int64{b.ID, c.ID}) || v.Capacity != 2 {
 		t.Fatalf("volunteer %+v", v)
@@ -186,7 +187,7 @@ func TestDeskRecusal(t *testing.T) {
 	f := setupDesk(t)
 	ctx := context.Background()
 	tk := mustOpen(t, f.desk, 1, handoff.RankNormal, t0)
-	mustClaim(t, f.desk, tk.ID, volunteer(70, "Lune"), handoff.Won)
+	mustClaim(t, f.desk, tk.ID, deskVolunteer(70, "Lune"), handoff.Won)
 	note := &handoff.Note{ID: 555, By: "Lune", Text: "préfère une femme", At: t0.Unix()}
 	rel, err := f.desk.Release(ctx, tk.ID, 70, note, true, t0)
 	if err != nil {
@@ -197,17 +198,17 @@ func TestDeskRecusal(t *testing.T) {
 	}
 	// Released again (a redelivery): unchanged.
 	again, err := f.desk.Release(ctx, tk.ID, 70, note, true, t0.Add(time.Minute))
-	if err != nil || !reflectEqual(again, rel) {
+	if err != nil || !sameTicket(again, rel) {
 		t.Fatalf("released again: %+v %v, want %+v", again, err, rel)
 	}
-	mustClaim(t, f.desk, tk.ID, volunteer(70, "Lune"), handoff.Recused)
-	mustClaim(t, f.desk, tk.ID, volunteer(71, "Sel"), handoff.Won)
+	mustClaim(t, f.desk, tk.ID, deskVolunteer(70, "Lune"), handoff.Recused)
+	mustClaim(t, f.desk, tk.ID, deskVolunteer(71, "Sel"), handoff.Won)
 	// Same note id again: not written twice; another note is.
 	if _, err := f.desk.Release(ctx, tk.ID, 71, note, false, t0); err != nil {
 		t.Fatal(err)
 	}
-	mustClaim(t, f.desk, tk.ID, volunteer(70, "Lune"), handoff.Recused)
-	got := mustGet(t, f.desk, tk.ID)
+	mustClaim(t, f.desk, tk.ID, deskVolunteer(70, "Lune"), handoff.Recused)
+	got := mustGetTicket(t, f.desk, tk.ID)
 	if len(got.Notes) != 1 || !slices.Equal(got.Recused, []int64{70}) {
 		t.Fatalf("after a second release: %+v", got)
 	}
@@ -218,13 +219,13 @@ func TestDeskReleaseAndCloseErrors(t *testing.T) {
 	ctx := context.Background()
 	tk := mustOpen(t, f.desk, 1, handoff.RankNormal, t0)
 	// Queued: releasing is a no-op, closing as a volunteer is not theirs.
-	if got, err := f.desk.Release(ctx, tk.ID, 70, nil, false, t0); err != nil || !reflectEqual(got, tk) {
+	if got, err := f.desk.Release(ctx, tk.ID, 70, nil, false, t0); err != nil || !sameTicket(got, tk) {
 		t.Fatalf("release of a queued ticket: %+v %v", got, err)
 	}
 	if _, err := f.desk.Close(ctx, tk.ID, 70, "closed", t0); !errors.Is(err, handoff.ErrNotHolder) {
 		t.Fatalf("close of a queued ticket by a volunteer: %v", err)
 	}
-	mustClaim(t, f.desk, tk.ID, volunteer(70, "Lune"), handoff.Won)
+	mustClaim(t, f.desk, tk.ID, deskVolunteer(70, "Lune"), handoff.Won)
 	if _, err := f.desk.Release(ctx, tk.ID, 71, nil, false, t0); !errors.Is(err, handoff.ErrNotHolder) {
 		t.Fatalf("release by another: %v", err)
 	}
@@ -258,11 +259,11 @@ func TestDeskReleaseAndCloseErrors(t *testing.T) {
 	}
 	// Closed again, by anyone: unchanged. Released: unchanged.
 	for _, v := range []int64{70, 0, 71} {
-		if got, err := f.desk.Close(ctx, tk.ID, v, "ended", t0.Add(2*time.Hour)); err != nil || !reflectEqual(got, cl) {
+		if got, err := f.desk.Close(ctx, tk.ID, v, "ended", t0.Add(2*time.Hour)); err != nil || !sameTicket(got, cl) {
 			t.Fatalf("closed again by %d: %+v %v", v, got, err)
 		}
 	}
-	if got, err := f.desk.Release(ctx, tk.ID, 70, nil, false, t0); err != nil || !reflectEqual(got, cl) {
+	if got, err := f.desk.Release(ctx, tk.ID, 70, nil, false, t0); err != nil || !sameTicket(got, cl) {
 		t.Fatalf("release of a closed ticket: %+v %v", got, err)
 	}
 	ttl := f.rdb.PTTL(ctx, f.desk.ticketKey(tk.ID)).Val()
@@ -279,7 +280,7 @@ func TestDeskAlarm(t *testing.T) {
 	if err != nil || al.Rank != handoff.RankAlarm || al.Version != tk.Version+1 {
 		t.Fatalf("alarm: %+v %v", al, err)
 	}
-	if again, err := f.desk.Alarm(ctx, tk.ID); err != nil || !reflectEqual(again, al) {
+	if again, err := f.desk.Alarm(ctx, tk.ID); err != nil || !sameTicket(again, al) {
 		t.Fatalf("alarm again: %+v %v", again, err)
 	}
 	urgent := mustOpen(t, f.desk, 2, handoff.RankUrgent, t0)
@@ -287,7 +288,7 @@ func TestDeskAlarm(t *testing.T) {
 		t.Fatalf("alarm of an urgent ticket: %+v", got)
 	}
 	held := mustOpen(t, f.desk, 3, handoff.RankNormal, t0)
-	mustClaim(t, f.desk, held.ID, volunteer(70, "Lune"), handoff.Won)
+	mustClaim(t, f.desk, held.ID, deskVolunteer(70, "Lune"), handoff.Won)
 	if got, _ := f.desk.Alarm(ctx, held.ID); got.Rank != handoff.RankAlarm || got.Status != handoff.Claimed {
 		t.Fatalf("alarm of a held ticket: %+v", got)
 	}
@@ -310,12 +311,12 @@ func TestDeskNoteTouchAlert(t *testing.T) {
 	if _, err := f.desk.Alert(ctx, tk.ID, 70); !errors.Is(err, handoff.ErrNotHolder) {
 		t.Fatalf("alert by a non-holder: %v", err)
 	}
-	mustClaim(t, f.desk, tk.ID, volunteer(70, "Lune"), handoff.Won)
+	mustClaim(t, f.desk, tk.ID, deskVolunteer(70, "Lune"), handoff.Won)
 	got, err := f.desk.Note(ctx, tk.ID, 70, n)
 	if err != nil || len(got.Notes) != 1 || got.Notes[0] != n {
 		t.Fatalf("note: %+v %v", got, err)
 	}
-	if again, err := f.desk.Note(ctx, tk.ID, 70, n); err != nil || !reflectEqual(again, got) {
+	if again, err := f.desk.Note(ctx, tk.ID, 70, n); err != nil || !sameTicket(again, got) {
 		t.Fatalf("note again: %+v %v", again, err)
 	}
 	n2 := handoff.Note{ID: 10, By: "Lune", Text: "second", At: t0.Unix()}
@@ -331,7 +332,7 @@ func TestDeskNoteTouchAlert(t *testing.T) {
 	if err := f.desk.Touch(ctx, tk.ID, 0, t0); err != nil {
 		t.Fatal(err)
 	}
-	if got := mustGet(t, f.desk, tk.ID); got.Messages != 4 {
+	if got := mustGetTicket(t, f.desk, tk.ID); got.Messages != 4 {
 		t.Fatalf("messages %d, want 4", got.Messages)
 	}
 	if v, _, _ := f.desk.Volunteer(ctx, 70); v.Last != tk.ID {
@@ -342,7 +343,7 @@ func TestDeskNoteTouchAlert(t *testing.T) {
 	if err != nil || !al.Alerted {
 		t.Fatalf("alert: %+v %v", al, err)
 	}
-	if again, err := f.desk.Alert(ctx, tk.ID, 70); err != nil || !reflectEqual(again, al) {
+	if again, err := f.desk.Alert(ctx, tk.ID, 70); err != nil || !sameTicket(again, al) {
 		t.Fatalf("alert again: %+v %v", again, err)
 	}
 }
@@ -352,7 +353,7 @@ func TestDeskErase(t *testing.T) {
 	ctx := context.Background()
 	const chat = 987654321
 	tk := mustOpen(t, f.desk, chat, handoff.RankUrgent, t0)
-	mustClaim(t, f.desk, tk.ID, volunteer(70, "Lune"), handoff.Won)
+	mustClaim(t, f.desk, tk.ID, deskVolunteer(70, "Lune"), handoff.Won)
 	if _, err := f.desk.Note(ctx, tk.ID, 70, handoff.Note{ID: 1, By: "Lune", Text: "secret-note-text", At: t0.Unix()}); err != nil {
 		t.Fatal(err)
 	}
@@ -369,7 +370,7 @@ func TestDeskErase(t *testing.T) {
 		!er.Opened.Equal(t0) || !er.Closed.Equal(at) {
 		t.Fatalf("erased %+v", er)
 	}
-	if again, err := f.desk.Erase(ctx, tk.ID, at.Add(time.Hour)); err != nil || !reflectEqual(again, er) {
+	if again, err := f.desk.Erase(ctx, tk.ID, at.Add(time.Hour)); err != nil || !sameTicket(again, er) {
 		t.Fatalf("erased again: %+v %v", again, err)
 	}
 	if id, _ := f.desk.OpenFor(ctx, chat); id != 0 {
@@ -391,7 +392,7 @@ func TestDeskErase(t *testing.T) {
 	for _, k := range deskKeys(t, f.rdb) {
 		for _, s := range append(deskValues(t, f, k), k) {
 			for _, bad := range []string{"987654321", "987654322", "secret-note-text", "besoin", "\"11\""} {
-				if containsStr(s, bad) {
+				if strings.Contains(s, bad) {
 					t.Errorf("key %s still holds %q: %q", k, bad, s)
 				}
 			}

@@ -31,7 +31,7 @@ func (d *Desk) Volunteer(ctx context.Context, id int64) (handoff.Volunteer, bool
 // as 1.
 func (d *Desk) SetVolunteer(ctx context.Context, v handoff.Volunteer) error {
 	_, err := d.run(ctx, deskSetVolScript, d.clock(),
-		v.ID, v.Pseudonym, flag(v.Off), v.Capacity, flag(v.Private))
+		v.ID, v.Pseudonym, deskFlag(v.Off), v.Capacity, deskFlag(v.Private))
 	if err != nil {
 		return fmt.Errorf("set volunteer %d: %w", v.ID, err)
 	}

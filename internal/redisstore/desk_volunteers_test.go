@@ -63,11 +63,11 @@ func TestDeskLeave(t *testing.T) {
 	a := mustOpen(t, f.desk, 1, handoff.RankNormal, t0)
 	b := mustOpen(t, f.desk, 2, handoff.RankNormal, t0.Add(time.Second))
 	c := mustOpen(t, f.desk, 3, handoff.RankNormal, t0.Add(2*time.Second))
-	lune := volunteer(70, "Lune")
+	lune := deskVolunteer(70, "Lune")
 	lune.Capacity = 3
 	mustClaim(t, f.desk, a.ID, lune, handoff.Won)
 	mustClaim(t, f.desk, c.ID, lune, handoff.Won)
-	mustClaim(t, f.desk, b.ID, volunteer(71, "Sel"), handoff.Won)
+	mustClaim(t, f.desk, b.ID, deskVolunteer(71, "Sel"), handoff.Won)
 
 	back, err := f.desk.Leave(ctx, 70, t0.Add(time.Hour))
 	if err != nil {
@@ -85,7 +85,7 @@ func TestDeskLeave(t *testing.T) {
 	if ids, _ := f.desk.Volunteers(ctx); !slices.Equal(ids, []int64{71}) {
 		t.Fatalf("Volunteers = %v", ids)
 	}
-	if got := mustGet(t, f.desk, b.ID); got.Status != handoff.Claimed || got.Volunteer != 71 {
+	if got := mustGetTicket(t, f.desk, b.ID); got.Status != handoff.Claimed || got.Volunteer != 71 {
 		t.Fatalf("another's ticket: %+v", got)
 	}
 	// Left again: nothing.
