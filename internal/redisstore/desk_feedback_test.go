@@ -1,0 +1,32 @@
+package redisstore
+
+import (
+	"context"
+	"testing"
+)
+
+// "Did it help?" is counted once per ticket, by day, with nothing else.
+func TestDeskFeedbackCountedOncePerTicket(t *testing.T) {
+	f := setupDesk(t)
+	ctx := context.Background()
+	tk := mustOpen(t, f.desk, 1001, 2, t0)
+	for range 3 {
+		if err := f.desk.Feedback(ctx, tk.ID, "y", t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.desk.Feedback(ctx, tk.ID, "n", t0); err != nil {
+		t.Fatal(err)
+	}
+	key := "bsl:{desk}:fb:" + t0.UTC().Format("2006-01-02")
+	got := f.rdb.HGetAll(ctx, key).Val()
+	if len(got) != 1 || got["y"] != "1" {
+		t.Errorf("counts %v, want y=1 only", got)
+	}
+	if ttl := f.rdb.PTTL(ctx, key).Val(); ttl <= 0 {
+		t.Errorf("the count has no expiry: %v", ttl)
+	}
+	if err := f.desk.Feedback(ctx, tk.ID, "maybe", t0); err == nil {
+		t.Error("an unknown answer was counted")
+	}
+}
