@@ -25,6 +25,7 @@ import (
 	"github.com/boussole/boussole/internal/conversation"
 	"github.com/boussole/boussole/internal/delivery"
 	"github.com/boussole/boussole/internal/flow"
+	"github.com/boussole/boussole/internal/handoff"
 	"github.com/boussole/boussole/internal/i18n"
 	"github.com/boussole/boussole/internal/redisstore"
 	"github.com/boussole/boussole/internal/telegram"
@@ -94,7 +95,17 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 		Owner: dcfg.Owner, Now: time.Now, Retention: cfg.Retention, GlobalRate: cfg.SendRateGlobal,
 	}
 	svc.Start()
-	bot = telegram.NewBot(client, svc, log, logKey)
+	var desk *handoff.Desk
+	if cfg.VolunteerChatID != 0 {
+		if desk, err = newDesk(ctx, cfg, rdb, store, engine, sender, svc, bundle, dcfg.Owner, deskKey(cfg), log, opts); err != nil {
+			return err
+		}
+	} else {
+		// No volunteers' group: no screen offers a person who would not come.
+		nd := f.WithoutDesk()
+		svc.Flow = func() *flow.Flow { return nd }
+	}
+	bot = telegram.NewBot(client, router{desk: desk, people: svc}, log, logKey)
 	setCommands(ctx, bot, bundle, log)
 
 	log.Info().Str("mode", cfg.Mode).Str("flow", f.ID).Str("version", f.Version).Msg("boussole started")
@@ -112,6 +123,9 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 		}
 	}()
 	go func() { engine.Run(sendCtx, 10*time.Second); close(sent) }()
+	if desk != nil {
+		go desk.Run(sendCtx)
+	}
 	err = <-receiving // returns once receiving stopped and the steps in flight are done
 	stopSending()
 	<-sent
