@@ -1,6 +1,6 @@
 // Package flows holds the decision trees the bot ships with, their resource
-// directory and the JSON Schema admins' editors use, and loads a directory of
-// them.
+// directory, the volunteers' canned replies and the JSON Schema admins'
+// editors use, and loads a directory of them.
 package flows
 
 import (
@@ -26,7 +26,9 @@ type Set map[string]*flow.Flow
 
 // Load reads every *.yaml of dir in fsys as a flow, each validated with the
 // folder's resources.yaml. Problems hold everything found; a flow with an
-// error is left out of the set.
+// error is left out of the set. The volunteers' canned replies
+// (modeles.yaml), when the folder has them, are checked too: an error in
+// them is returned as the error, so a broken file is never published.
 func Load(fsys fs.FS, dir string) (Set, flow.Problems, error) {
 	names, err := fs.Glob(fsys, path.Join(dir, "*.yaml"))
 	if err != nil {
@@ -42,7 +44,13 @@ func Load(fsys fs.FS, dir string) (Set, flow.Problems, error) {
 	var probs flow.Problems
 	resOnce := false
 	for _, name := range names {
-		if path.Base(name) == ResourcesFile {
+		switch path.Base(name) {
+		case ResourcesFile:
+			continue
+		case TemplatesFile:
+			if _, err := LoadTemplates(fsys, name); err != nil {
+				return nil, nil, err
+			}
 			continue
 		}
 		data, err := fs.ReadFile(fsys, name)

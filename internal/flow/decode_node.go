@@ -7,7 +7,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-var nodeKeys = []string{"text", "resources", "options", "next", "input", "skip", "route", "handoff", "end", "erase"}
+var nodeKeys = []string{"text", "resources", "options", "next", "input", "skip", "route", "handoff", "unavailable", "end", "erase"}
 
 // node decodes one node; its kind is given by which of input, route, handoff
 // or end it holds (none: a message).
@@ -33,14 +33,14 @@ func (d *decoder) node(id string, nf field, langs []string) (*Node, *nodeSrc) {
 		KindMessage: {"text", "resources", "options", "next"},
 		KindInput:   {"text", "input", "skip", "next"},
 		KindRoute:   {"route"},
-		KindHandoff: {"text", "handoff", "options"},
+		KindHandoff: {"text", "handoff", "unavailable", "options"},
 		KindEnd:     {"text", "resources", "end"},
 		KindErase:   {"erase"},
 	}
 	requiredFor := map[Kind][]string{
 		KindMessage: {"text"},
 		KindInput:   {"text", "next"},
-		KindHandoff: {"text"},
+		KindHandoff: {"text", "unavailable"},
 		KindEnd:     {"text"},
 	}
 	if len(kinds) <= 1 {
@@ -96,6 +96,9 @@ func (d *decoder) node(id string, nf field, langs []string) (*Node, *nodeSrc) {
 	}
 	if f, ok := fs["handoff"]; ok {
 		n.Handoff = d.handoff(f.val, where+".handoff", langs)
+	}
+	if f, ok := fs["unavailable"]; ok {
+		n.Unavailable = d.gotoRef(f.val, where+".unavailable", src)
 	}
 	for _, key := range []string{"end", "erase"} {
 		if f, ok := fs[key]; ok {
@@ -267,7 +270,11 @@ func (d *decoder) handoff(n *yaml.Node, what string, langs []string) *Handoff {
 	}
 	h := &Handoff{Priority: PriorityNormal}
 	if f, ok := fs["category"]; ok {
-		h.Category, _ = d.id(f.val, what+".category")
+		if c, ok := d.id(f.val, what+".category"); ok && !contains(Categories, c) {
+			d.errorf(f.val, CodeBadCategory, "category", c, "allowed", strings.Join(Categories, ", "))
+		} else {
+			h.Category = c
+		}
 	}
 	if f, ok := fs["priority"]; ok {
 		if s, ok := d.str(f.val, what+".priority"); ok {

@@ -52,7 +52,29 @@ type Flow struct {
 	Emergency Emergency
 	Nodes     map[string]*Node
 	Resources map[string]*Resource
+
+	// noDesk: no volunteer desk answers; every handoff node leads to its
+	// Unavailable node instead (see WithoutDesk).
+	noDesk bool
 }
+
+// WithoutDesk returns the flow as a bot without a volunteer desk runs it:
+// entering a handoff node, whatever the way (a button, a route, back, a
+// resumed emergency, a state saved while the desk answered), leads to its
+// unavailable node instead, so no screen ever offers a person who will not
+// come. The copy shares the nodes, which are never modified, and keeps the
+// version: switching the desk on or off does not restart anyone.
+func (f *Flow) WithoutDesk() *Flow {
+	if f.noDesk {
+		return f
+	}
+	c := *f
+	c.noDesk = true
+	return &c
+}
+
+// Deskless reports whether the flow runs without a volunteer desk.
+func (f *Flow) Deskless() bool { return f.noDesk }
 
 // Emergency says where a cry for help leads. internal/triage decides
 // whether a free text is one and of which class; the flow declares, per
@@ -109,6 +131,9 @@ type Node struct {
 	Skip      Text
 	Routes    []Route
 	Handoff   *Handoff
+	// Unavailable is where a handoff node leads when no volunteer desk
+	// answers (see WithoutDesk): a screen that gives the lines open now.
+	Unavailable string
 
 	// Rendered per language at load, so Step allocates nothing to show a node.
 	rendered map[string]string
@@ -146,6 +171,10 @@ type Route struct {
 	When map[string][]string
 	Goto string
 }
+
+// Categories are the needs a handoff ticket can be about: the volunteers'
+// cards and queue name them (locales: desk_cat_<category>).
+var Categories = []string{"psy", "medical", "legal", "deuil", "menace", "general"}
 
 // Handoff asks for a human volunteer.
 type Handoff struct {

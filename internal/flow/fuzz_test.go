@@ -49,6 +49,7 @@ func FuzzLoad(f *testing.F) {
 			t.Fatalf("flow loaded despite errors:\n%s", probs.Error())
 		}
 		explore(t, fl, 300)
+		explore(t, fl.WithoutDesk(), 300)
 	})
 }
 
@@ -136,10 +137,12 @@ func FuzzStep(f *testing.F) {
 	f.Add([]byte{0, 0, 1, 12, 1, 14, 1, 17, 1, 19, 7, 0, 10, 0, 2, 5, 2, 8, 8, 0})
 	f.Add([]byte{9, 5, 'a', ':', 'b', ':', 'c', 2, 5, 0xff, 'x', 'y', 'z', 0})
 
+	desk := fl
 	f.Fuzz(func(t *testing.T, data []byte) {
+		fl := desk
 		var st State
 		for len(data) > 0 {
-			op := data[0] % 11
+			op := data[0] % 12
 			var arg byte
 			if len(data) > 1 {
 				arg = data[1]
@@ -176,6 +179,13 @@ func FuzzStep(f *testing.F) {
 				}
 			case 10: // the flow is updated under the person
 				st.Version = "deadbeef"
+				continue
+			case 11: // the volunteer desk goes away, or comes back
+				if fl.Deskless() {
+					fl = desk
+				} else {
+					fl = desk.WithoutDesk()
+				}
 				continue
 			}
 			before := cloneState(st)

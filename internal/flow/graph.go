@@ -7,7 +7,9 @@ import (
 )
 
 // Mermaid draws the flow as a Mermaid flowchart, labels in lang: one box per
-// node, one arrow per way out, labelled with the button that takes it.
+// node, one arrow per way out, labelled with the button that takes it; a
+// handoff node's dotted arrows go to the volunteer and, labelled
+// "unavailable", to where it leads when no desk answers.
 func (f *Flow) Mermaid(lang string) string {
 	ids := make([]string, 0, len(f.Nodes))
 	for id := range f.Nodes {
@@ -42,6 +44,9 @@ func (f *Flow) Mermaid(lang string) string {
 		}
 		if n.Handoff != nil {
 			fmt.Fprintf(&b, "    %s -. \"%s\" .-> human((volunteer))\n", id, mermaidEscape(n.Handoff.Confirm[lang]))
+		}
+		if n.Unavailable != "" {
+			fmt.Fprintf(&b, "    %s -. \"unavailable\" .-> %s\n", id, n.Unavailable)
 		}
 	}
 	return b.String()

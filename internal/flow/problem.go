@@ -48,6 +48,7 @@ const (
 	CodeRouteDefaultEarly  Code = "route_default_not_last"
 	CodeAutoCycle          Code = "auto_cycle"
 	CodeBadPriority        Code = "bad_priority"
+	CodeBadCategory        Code = "bad_category"
 	CodeBadValue           Code = "bad_value"
 	CodeBadDate            Code = "bad_date"
 	CodeBadPhone           Code = "bad_phone"

@@ -57,6 +57,14 @@ type stepper struct {
 }
 
 func (s *stepper) apply(in Input) {
+	if n := s.f.Nodes[s.st.Node]; s.f.noDesk && s.st.Mode == ModeFlow && n.Kind == KindHandoff &&
+		(in.Kind == InButton || in.Kind == InText) {
+		// A state from when the desk answered: the offer on screen is gone.
+		// Nothing the person sends here may open a ticket.
+		s.notice(NoticeMenuChanged)
+		s.enter(n.Unavailable)
+		return
+	}
 	switch in.Kind {
 	case InStart:
 		if n := s.f.Nodes[s.st.Node]; s.st.Mode == ModeFlow && n.Kind == KindEnd {
@@ -136,7 +144,12 @@ func (s *stepper) reshow() {
 }
 
 // show outputs a node that waits for the person and makes it current.
+// Without a desk, a handoff node shows where it leads instead.
 func (s *stepper) show(n *Node) {
+	if s.f.noDesk && n.Kind == KindHandoff {
+		s.enter(n.Unavailable)
+		return
+	}
 	s.st.Node = n.ID
 	s.out = append(s.out, Output{Kind: OutMessage, Node: n.ID, Text: n.rendered[s.st.Lang],
 		Buttons: n.buttons[s.st.Lang], Back: len(s.st.History) > 0})
@@ -173,6 +186,8 @@ func (s *stepper) enter(id string) {
 		case n.Kind == KindMessage && len(n.Options) == 0:
 			s.out = append(s.out, Output{Kind: OutMessage, Node: n.ID, Text: n.rendered[s.st.Lang]})
 			id = n.Next
+		case n.Kind == KindHandoff && s.f.noDesk:
+			id = n.Unavailable
 		default:
 			s.show(n)
 			return
@@ -327,10 +342,11 @@ func (s *stepper) handoff(n *Node) {
 }
 
 // Current is the step a person is at, as it would be shown again; ok is false
-// when the state is not in this version of the flow.
+// when the state is not in this version of the flow, or stands on a handoff
+// node of a flow without a desk (the next Step moves it on).
 func Current(f *Flow, st State) (Output, bool) {
 	n := f.Nodes[st.Node]
-	if n == nil || st.Version != f.Version || !f.HasLanguage(st.Lang) {
+	if n == nil || st.Version != f.Version || !f.HasLanguage(st.Lang) || f.noDesk && n.Kind == KindHandoff {
 		return Output{}, false
 	}
 	return Output{Kind: OutMessage, Node: n.ID, Text: n.rendered[st.Lang], Buttons: n.buttons[st.Lang],

@@ -77,9 +77,15 @@ func checkStep(f *Flow, st State, out []Output) error {
 				return fmt.Errorf("empty notice")
 			}
 		case OutHandoff:
+			if f.Deskless() {
+				return fmt.Errorf("a ticket opened without a desk, from %s", o.Node)
+			}
 			if o.Ticket == nil || o.Ticket.Category == "" || o.Ticket.Priority == "" {
 				return fmt.Errorf("bad ticket %+v", o.Ticket)
 			}
+		}
+		if n := f.Nodes[o.Node]; f.Deskless() && o.Kind == OutMessage && n != nil && n.Kind == KindHandoff {
+			return fmt.Errorf("handoff node %s shown without a desk", o.Node)
 		}
 	}
 	return nil
@@ -662,6 +668,7 @@ nodes:
   accueil:
     text: {fr: "Bonjour"}
     handoff: {category: general, confirm: {fr: "Parler"}}
+    unavailable: enfance
     options:
       - {label: {fr: "Suite"}, set: {age: mineur}, goto: tri}
   tri:
@@ -762,7 +769,8 @@ emergency:
 nodes:
   accueil:
     text: {fr: "Bonjour"}
-    handoff: {category: juridique, priority: high, confirm: {fr: "Parler"}}
+    handoff: {category: legal, priority: high, confirm: {fr: "Parler"}}
+    unavailable: urgence
   urgence:
     text: {fr: "Appelez le 17."}
     options:
@@ -771,14 +779,14 @@ nodes:
 	f := mustLoad(t, flowYAML, "resources: {}")
 	st := start(t, f, "fr")
 	_, out := tap(t, f, st, "Parler")
-	wantOut(t, out, "handoff juridique high", "notice handoff_requested")
+	wantOut(t, out, "handoff legal high", "notice handoff_requested")
 	if len(out[0].Ticket.Answers) != 0 {
 		t.Fatalf("answers %v", out[0].Ticket.Answers)
 	}
 	st, _ = step(t, f, st, Input{Kind: InEmergency})
 	st, _ = tap(t, f, st, "Menu")
 	_, out = text(t, f, st, "1")
-	wantOut(t, out, "handoff juridique urgent", "notice handoff_requested")
+	wantOut(t, out, "handoff legal urgent", "notice handoff_requested")
 }
 
 func TestInput(t *testing.T) {

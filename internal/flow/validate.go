@@ -97,8 +97,24 @@ func edges(n *Node) (targets []string, auto bool) {
 	if n.Next != "" {
 		targets = append(targets, n.Next)
 	}
+	if n.Unavailable != "" {
+		targets = append(targets, n.Unavailable)
+	}
 	auto = n.Kind == KindRoute || n.Kind == KindMessage && len(n.Options) == 0
 	return targets, auto
+}
+
+// autoEdges lists where a node leads without waiting for the person, in the
+// flow with or without a desk: without one, a handoff node goes straight on
+// to its unavailable node.
+func autoEdges(n *Node) []string {
+	if n.Kind == KindHandoff {
+		return []string{n.Unavailable}
+	}
+	if targets, auto := edges(n); auto {
+		return targets
+	}
+	return nil
 }
 
 func (v *validator) reachability() {
@@ -128,7 +144,8 @@ func (v *validator) reachability() {
 }
 
 // autoCycles finds loops made only of moves that do not wait for the person:
-// the engine would spin in them forever.
+// the engine would spin in them forever. Handoff nodes count as moves, to
+// their unavailable node: so they are in the flow without a desk.
 func (v *validator) autoCycles() {
 	f := v.flow
 	const (
@@ -144,8 +161,8 @@ func (v *validator) autoCycles() {
 		if n == nil {
 			return
 		}
-		targets, auto := edges(n)
-		if !auto {
+		targets := autoEdges(n)
+		if len(targets) == 0 {
 			return
 		}
 		color[id] = grey

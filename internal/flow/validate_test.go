@@ -159,7 +159,7 @@ func TestValidFlowLoads(t *testing.T) {
 	if got := located(probs.Warnings(), "resources.yaml"); !slices.Equal(got, want) {
 		t.Errorf("warnings: got %q, want %q", got, want)
 	}
-	if f.ID != "mini" || f.Start != "accueil" || len(f.Nodes) != 8 || len(f.Version) != versionLen {
+	if f.ID != "mini" || f.Start != "accueil" || len(f.Nodes) != 9 || len(f.Version) != versionLen {
 		t.Errorf("unexpected flow: id=%q start=%q nodes=%d version=%q", f.ID, f.Start, len(f.Nodes), f.Version)
 	}
 	for id, n := range f.Nodes {
