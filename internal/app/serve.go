@@ -220,10 +220,7 @@ func loadServeFlow(dir string) (*flow.Flow, error) {
 	if f == nil {
 		return nil, errors.New("no flow with id orientation")
 	}
-	// No volunteer desk is wired yet: every handoff node leads to its
-	// unavailable screen, so the bot never offers a person who will not come.
-	// The desk's wiring keeps the full flow when VOLUNTEER_CHAT_ID is set.
-	return f.WithoutDesk(), nil
+	return f, nil
 }
 
 // openRedis connects to REDIS_URL, or starts the embedded store and says

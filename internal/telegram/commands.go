@@ -10,7 +10,7 @@ import (
 // commands are the bot's commands, in menu order. Their names are French in
 // every language (Telegram only allows Latin letters); descriptions are
 // translated.
-var commands = []string{"start", "aide", "retour", "recommencer", "langue", "urgence", "effacer", "oubli"}
+var commands = []string{"start", "aide", "retour", "recommencer", "langue", "urgence", "fin", "effacer", "oubli"}
 
 func knownCommand(text string) (string, bool) {
 	if !strings.HasPrefix(text, "/") {

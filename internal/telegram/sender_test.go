@@ -117,7 +117,7 @@ func TestSendCopiesFromTheSource(t *testing.T) {
 			t.Fatal(ids, err)
 		}
 		m, _ := tg.LastBotMessage(5)
-		if m.ID != ids[0] || m.Kind != "copy" || m.Text != "bonjour" || !m.Protected ||
+		if m.ID != ids[0] || !m.IsCopy() || m.Text != "bonjour" || !m.Protected ||
 			m.CopyOf == nil || *m.CopyOf != (telegramtest.MessageRef{ChatID: 9, MessageID: src}) {
 			t.Errorf("copied %+v", m)
 		}
