@@ -63,7 +63,7 @@ func newDesk(ctx context.Context, cfg config.Config, rdb redis.UniversalClient, 
 		Capacity: cfg.VolunteerCapacity, Admins: cfg.AdminIDs, BotName: botName, Owner: owner, Key: key,
 		Templates: tpl,
 	}, handoff.Deps{
-		Store: redisstore.NewDesk(rdb, redisstore.DeskOptions{Retention: cfg.Retention, CodeKey: key}),
+		Store:  redisstore.NewDesk(rdb, redisstore.DeskOptions{Retention: cfg.Retention, CodeKey: key}),
 		People: svc, Outbox: store, Hold: engine, Bot: sender, Bundle: bundle, Log: log, Limiter: lim,
 		Lock: func(ctx context.Context, ttl time.Duration) (bool, error) {
 			return redisstore.Lock(ctx, rdb, "board", owner, ttl)

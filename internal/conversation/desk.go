@@ -77,7 +77,9 @@ type Event struct {
 // written.
 type staleError struct{}
 
-func (staleError) Error() string { return "conversation: the desk event no longer matches the conversation" }
+func (staleError) Error() string {
+	return "conversation: the desk event no longer matches the conversation"
+}
 
 // ErrStale is returned by Apply when the event no longer applies.
 var ErrStale error = staleError{}
