@@ -34,14 +34,14 @@ func TestHandoffFrench(t *testing.T) {
 	f := newFamily(t, tg, 1001, "fr")
 
 	queued := askForSomeone(t, f, "fr")
-	if !strings.Contains(queued.Text, "n° 1") {
+	if !strings.Contains(queued.Text, "1 dans la file") {
 		t.Errorf("the person is not told their place:\n%s", queued.Text)
 	}
 	card := waitCard(t, tg, "Personne", true)
 	t.Logf("card:\n%s", card.Text)
 
 	// While waiting, the person writes: kept for the volunteer.
-	f.tg.SendText(f.chat, "Bonjour, mon fils a été menacé devant le collège.", f.opts...)
+	f.tg.SendText(f.chat, "Bonjour, j'ai besoin de parler de mon fils.", f.opts...)
 
 	cb := vera.take(card)
 	f.waitAnswered(cb)
@@ -51,15 +51,17 @@ func TestHandoffFrench(t *testing.T) {
 	waitFor(t, tg, "the person is told someone is there", func() bool {
 		return strings.Contains(f.last().Text, "vous répond")
 	}, f.chat)
+	if c := tg.BotMessages(vera.id); !strings.Contains(transcript(c), "besoin de parler de mon fils") {
+		t.Errorf("what the person wrote while waiting did not reach the volunteer:\n%s", transcript(c))
+	}
 	waitCard(t, tg, "Bénévole", false) // the card now says who took it, without its button
 
 	// Text both ways, copied, never forwarded.
-	f.mark = len(tg.BotMessages(f.chat))
 	vera.tg.SendText(vera.id, "Bonjour, je suis là. Vous êtes en sécurité en ce moment ?", vera.opts...)
-	f.await(f.mark + 1)
-	if m := f.last(); !m.IsCopy() || !strings.Contains(m.Text, "je suis là") || !m.Protected {
-		t.Errorf("the volunteer's reply reached the person as %+v", m)
-	}
+	waitFor(t, tg, "the volunteer's reply reaches the person as a protected copy", func() bool {
+		m := f.last()
+		return m.IsCopy() && strings.Contains(m.Text, "je suis là") && m.Protected
+	}, f.chat)
 	_, msgID := tg.SendText(f.chat, "Oui, chez ma sœur.", f.opts...)
 	waitFor(t, tg, "the reply reaches the volunteer", func() bool { return copiesIn(tg, vera.id) >= 2 }, vera.id)
 
@@ -117,21 +119,19 @@ func TestHandoffFrench(t *testing.T) {
 		return strings.Contains(f.last().Text, "relais")
 	}, f.chat)
 	card = waitCard(t, tg, "Personne", true)
-	mark := len(tg.BotMessages(marc.id))
 	marc.take(card)
-	got := marc.await(mark + 1)
-	if !strings.Contains(got[0].Text, "plutôt le soir") {
-		t.Errorf("the note did not follow the ticket:\n%s", got[0].Text)
-	}
+	waitFor(t, tg, "the note follows the ticket to Marc", func() bool {
+		return strings.Contains(transcript(tg.BotMessages(marc.id)), "plutôt le soir")
+	}, marc.id)
 	marc.say("/note rappeler lundi", 1)
 
 	// Marc closes; the person is asked whether it helped, then the menu.
 	marc.say("/fermer", 1)
 	waitFor(t, tg, "the person is asked whether it helped", func() bool {
 		_, ok := f.last().Data("Oui")
-		return ok && strings.Contains(f.last().Text, "aidé")
+		return ok && strings.Contains(f.last().Text, "utile")
 	}, f.chat)
-	got = f.tap("Oui", 1)
+	got := f.tap("Oui", 1)
 	if !strings.Contains(got[0].Text, "Merci") {
 		t.Errorf("after the feedback: %q", got[0].Text)
 	}
