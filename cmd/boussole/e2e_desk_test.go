@@ -49,7 +49,7 @@ func TestHandoffFrench(t *testing.T) {
 		return copiesIn(tg, vera.id) >= 1
 	}, vera.id)
 	waitFor(t, tg, "the person is told someone is there", func() bool {
-		return strings.Contains(f.last().Text, "vous répond")
+		return strings.Contains(f.last().Text, "vous répond maintenant")
 	}, f.chat)
 	if c := tg.BotMessages(vera.id); !strings.Contains(transcript(c), "besoin de parler de mon fils") {
 		t.Errorf("what the person wrote while waiting did not reach the volunteer:\n%s", transcript(c))
