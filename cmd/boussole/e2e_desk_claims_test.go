@@ -21,10 +21,16 @@ func TestClaimRaceOneWinner(t *testing.T) {
 		vols[i] = newVolunteer(t, tg, int64(600+i), fmt.Sprintf("Vol%d", i))
 	}
 	const rounds = 3
+	lastCard := 0
 	for r := range rounds {
 		f := newFamily(t, tg, int64(2000+r), "fr")
 		askForSomeone(t, f, "fr")
-		card := waitCard(t, tg, "En attente", true)
+		var card telegramtest.Message
+		waitFor(t, tg, "the new ticket's card", func() bool {
+			card = waitCard(t, tg, "En attente", true)
+			return card.ID > lastCard
+		}, deskGroup)
+		lastCard = card.ID
 		cbs := make([]string, len(vols))
 		var wg sync.WaitGroup
 		for i, v := range vols {

@@ -23,6 +23,9 @@ func deskEnv(extra map[string]string) map[string]string {
 		"VOLUNTEER_CHAT_ID": strconv.Itoa(deskGroup),
 		"VOLUNTEER_HOURS":   alwaysOpen,
 		"ADMIN_IDS":         "9001",
+		// Telegram's pace (1 a second a chat) is tested elsewhere; here it
+		// would only make the conversations slow.
+		"SEND_RATE_CHAT": "20/s",
 	}
 	for k, v := range extra {
 		env[k] = v
@@ -80,19 +83,21 @@ func (v *volunteer) take(card telegramtest.Message) string {
 }
 
 // waitCard waits for a card in the group whose text holds want and that
-// has (or has not) the take button.
+// has (or has not) the take button, and returns the newest such card.
+// Cards change within the group's pace (20 writes a minute): an older card
+// may still show a state that has passed.
 func waitCard(t *testing.T, tg *telegramtest.Server, want string, takeable bool) telegramtest.Message {
 	t.Helper()
 	var found telegramtest.Message
 	err := tg.WaitFor(ctxFor(20*time.Second), func() bool {
+		ok := false
 		for _, m := range tg.BotMessages(deskGroup) {
-			_, ok := m.Data("Prendre en charge")
-			if strings.Contains(m.Text, want) && ok == takeable {
-				found = m
-				return true
+			_, take := m.Data("Prendre en charge")
+			if strings.Contains(m.Text, want) && take == takeable {
+				found, ok = m, true
 			}
 		}
-		return false
+		return ok
 	})
 	if err != nil {
 		t.Fatalf("no card with %q (takeable %v) in the group:\n%s", want, takeable, transcript(tg.Chat(deskGroup)))

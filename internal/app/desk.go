@@ -71,6 +71,9 @@ func newDesk(ctx context.Context, cfg config.Config, rdb redis.UniversalClient, 
 		Now: time.Now,
 	})
 	svc.Desk = desk
+	rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	desk.RefreshKnown(rctx) // before receiving: a volunteer's message never goes to the menu
+	cancel()
 	return desk, nil
 }
 

@@ -139,13 +139,9 @@ func (s *Service) applyEvent(ctx context.Context, chat int64, rec Record, ev Eve
 		if link.Volunteer != ev.Volunteer {
 			return c, ErrStale
 		}
-		_, id, ok, err := s.Store.Copy(ctx, chat, ev.Volunteer, ev.MsgID)
-		if err != nil {
-			return c, &StoreError{Err: err}
-		}
-		if ok && ev.Text != "" {
-			items = append(items, delivery.Item{Kind: delivery.KindEdit, IDs: []int{id}, Text: ev.Text,
-				Caption: ev.Caption, Must: true, At: now.UnixMilli()})
+		if ev.Text != "" {
+			items = append(items, delivery.Item{Kind: delivery.KindEdit, From: ev.Volunteer, IDs: []int{ev.MsgID},
+				Text: ev.Text, Caption: ev.Caption, Must: true, At: now.UnixMilli()})
 		}
 	}
 	c.Link = link

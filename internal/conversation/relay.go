@@ -167,14 +167,9 @@ func (s *Service) relayEdit(ctx context.Context, st flow.State, link Link, u Upd
 	if link.Volunteer == 0 || u.Text == "" {
 		return d, nil
 	}
-	dst, id, ok, err := s.Store.Copy(ctx, u.Chat, u.Chat, u.MsgID)
-	if err != nil {
-		return decision{}, &StoreError{Err: err}
-	}
-	if ok {
-		d.items = append(d.items, delivery.Item{Kind: delivery.KindEdit, To: dst, IDs: []int{id}, Text: u.Text,
-			Caption: u.Caption, Must: true, At: now.UnixMilli()})
-	}
+	// The copy is found when the edit is sent: it went out before, in order.
+	d.items = append(d.items, delivery.Item{Kind: delivery.KindEdit, From: u.Chat, To: link.Volunteer,
+		IDs: []int{u.MsgID}, Text: u.Text, Caption: u.Caption, Must: true, At: now.UnixMilli()})
 	return d, nil
 }
 

@@ -34,7 +34,10 @@ type Item struct {
 	// person and their volunteer, so that one sender keeps the order and one
 	// journal knows every message to erase. 0: the outbox's chat.
 	To int64 `json:"to,omitempty"`
-	// From is the chat KindCopy copies from (0: the outbox's chat).
+	// From is the chat KindCopy copies from (0: the outbox's chat). On a
+	// KindEdit, From and IDs[0] name the original message: the engine edits
+	// the copy this outbox made of it, found when the edit is sent (the copy
+	// went before it, in order).
 	From int64 `json:"fr,omitempty"`
 	// ReplyTo makes the message a reply to that message of the destination
 	// chat (0: none).

@@ -57,6 +57,9 @@ type Queue interface {
 	Release(ctx context.Context, owner string, chats []int64) error
 	// Queued lists up to limit chats with a non-empty outbox.
 	Queued(ctx context.Context, limit int) ([]int64, error)
+	// Copy finds where message id of chat src was copied to by this chat's
+	// outbox: ok is false when it never was (or over 48 h ago).
+	Copy(ctx context.Context, chat, src int64, id int) (dst int64, dstID int, ok bool, err error)
 }
 
 // API is the messaging channel (Telegram's Bot API).

@@ -41,6 +41,20 @@ func (e *Engine) send(s *slot) {
 		e.ack(ctx, s, nil, now)
 		return
 	}
+	if it.Kind == KindEdit && it.From != 0 {
+		dst, id, ok, err := e.q.Copy(ctx, s.chat, it.From, it.IDs[0])
+		if err != nil {
+			s.backoff = min(max(2*s.backoff, minBackoff), maxBackoff)
+			e.retry(s, now.Add(s.backoff))
+			return
+		}
+		if !ok {
+			// Never copied (dropped, or older than 48 h): nothing to edit.
+			e.ack(ctx, s, nil, now)
+			return
+		}
+		it.To, it.From, it.IDs = dst, 0, []int{id}
+	}
 	var sent []int
 	var err error
 	if it.Kind == KindDelete {

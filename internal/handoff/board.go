@@ -17,12 +17,12 @@ const (
 	boardLockTTL = 10 * time.Second
 	remindEvery  = 30 * time.Second
 	boardBatch   = 5
-	knownEvery   = 10 * time.Second
 )
 
-// refreshKnown learns the volunteers other replicas met, so that their
-// private messages reach the desk here too.
-func (d *Desk) refreshKnown(ctx context.Context) {
+// RefreshKnown learns the volunteers other replicas met (or this one, before
+// a restart), so that their private messages reach the desk here too. It
+// runs before receiving starts, then every second with the board.
+func (d *Desk) RefreshKnown(ctx context.Context) {
 	ids, err := d.store.Volunteers(ctx)
 	if err != nil {
 		return
@@ -38,17 +38,14 @@ func (d *Desk) refreshKnown(ctx context.Context) {
 func (d *Desk) Run(ctx context.Context) {
 	t := time.NewTicker(boardTick)
 	defer t.Stop()
-	var lastRemind, lastKnown time.Time
+	var lastRemind time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		if now := d.now(); now.Sub(lastKnown) >= knownEvery {
-			lastKnown = now
-			d.refreshKnown(ctx)
-		}
+		d.RefreshKnown(ctx)
 		held, err := d.lock(ctx, boardLockTTL)
 		if err != nil || !held {
 			continue
