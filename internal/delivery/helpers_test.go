@@ -179,7 +179,7 @@ func names(items []delivery.Item) []string {
 type call struct {
 	chat int64
 	text string // "del" for a delete
-	ids  []int
+	ids  []int  // a delete's, or a copy's sources
 	at   time.Time
 	err  error
 }
@@ -194,6 +194,9 @@ type fakeAPI struct {
 	fail    map[string][]error // by text: what the next attempts return
 	gates   map[string]chan struct{}
 	entered map[string]chan struct{}
+	// onSend, when set, is called at the start of every Send, outside the
+	// fake's lock (a test hook: it may commit, or call the engine).
+	onSend func(chat int64, it delivery.Item)
 }
 
 func newAPI() *fakeAPI {
@@ -221,6 +224,12 @@ func (a *fakeAPI) gate(text string) (entered <-chan struct{}, release func()) {
 
 func (a *fakeAPI) Send(ctx context.Context, chat int64, it delivery.Item) ([]int, error) {
 	a.mu.Lock()
+	hook := a.onSend
+	a.mu.Unlock()
+	if hook != nil {
+		hook(chat, it)
+	}
+	a.mu.Lock()
 	g, in := a.gates[it.Text], a.entered[it.Text]
 	delete(a.gates, it.Text)
 	delete(a.entered, it.Text)
@@ -238,14 +247,29 @@ func (a *fakeAPI) Send(ctx context.Context, chat int64, it delivery.Item) ([]int
 	if errs := a.fail[it.Text]; len(errs) > 0 {
 		err, a.fail[it.Text] = errs[0], errs[1:]
 	}
-	a.calls = append(a.calls, call{chat: chat, text: it.Text, at: time.Now(), err: err})
+	a.calls = append(a.calls, call{chat: chat, text: it.Text, ids: slices.Clone(it.IDs), at: time.Now(), err: err})
 	if err != nil {
 		return nil, err
 	}
-	a.id++
 	a.sent[chat] = append(a.sent[chat], it.Text)
 	a.order = append(a.order, fmt.Sprintf("%d:%s", chat, it.Text))
-	return []int{a.id}, nil
+	n := 1
+	if it.Kind == delivery.KindCopy {
+		n = len(it.IDs) // copyMessages: one message per source
+	}
+	ids := make([]int, n)
+	for i := range ids {
+		a.id++
+		ids[i] = a.id
+	}
+	return ids, nil
+}
+
+// setOnSend installs the Send hook.
+func (a *fakeAPI) setOnSend(f func(chat int64, it delivery.Item)) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.onSend = f
 }
 
 func (a *fakeAPI) Delete(_ context.Context, chat int64, ids []int) error {
@@ -323,7 +347,47 @@ func config(owner string) delivery.Config {
 }
 
 func newEngine(e *env, cfg delivery.Config, api delivery.API, lim delivery.Limiter) *delivery.Engine {
-	return delivery.New(cfg, e.store, api, lim, zerolog.Nop(), func(c int64) string { return strconv.FormatInt(c, 10) })
+	return newEngineOn(e.store, cfg, api, lim)
+}
+
+// newEngineOn is newEngine on another queue (a hookQueue around the store).
+func newEngineOn(q delivery.Queue, cfg delivery.Config, api delivery.API, lim delivery.Limiter) *delivery.Engine {
+	return delivery.New(cfg, q, api, lim, zerolog.Nop(), func(c int64) string { return strconv.FormatInt(c, 10) })
+}
+
+// hookQueue is the engine's queue with test hooks: it counts the calls the
+// engine makes, and calls before and after (when set) around each Claim
+// and Ack, outside any lock of the engine.
+type hookQueue struct {
+	delivery.Queue
+	claims, acks  atomic.Int64
+	sweeps        atomic.Int64 // Queued calls answered
+	before, after func(op string, chat int64)
+}
+
+func (q *hookQueue) hook(f func(string, int64), op string, chat int64) {
+	if f != nil {
+		f(op, chat)
+	}
+}
+
+func (q *hookQueue) Claim(ctx context.Context, chat int64, owner string) (delivery.Claim, error) {
+	q.claims.Add(1)
+	q.hook(q.before, "claim", chat)
+	defer q.hook(q.after, "claim", chat)
+	return q.Queue.Claim(ctx, chat, owner)
+}
+
+func (q *hookQueue) Queued(ctx context.Context, limit int) ([]int64, error) {
+	defer q.sweeps.Add(1)
+	return q.Queue.Queued(ctx, limit)
+}
+
+func (q *hookQueue) Ack(ctx context.Context, chat int64, owner, raw string, sent []int, pace delivery.Pace, now time.Time) (delivery.AckResult, error) {
+	q.acks.Add(1)
+	q.hook(q.before, "ack", chat)
+	defer q.hook(q.after, "ack", chat)
+	return q.Queue.Ack(ctx, chat, owner, raw, sent, pace, now)
 }
 
 // run runs the engine until the test ends or stop is called; stop cancels

@@ -26,6 +26,9 @@ func (e *Engine) send(s *slot) {
 		e.ack(ctx, s, s.unacked, now)
 		return
 	}
+	if isAlbum(s.item) && !e.albumHead(ctx, s, now) {
+		return
+	}
 	it := s.item
 	log := e.log.With().Str("chat", e.pseudo(s.chat)).Logger()
 	switch {
@@ -93,6 +96,53 @@ func (e *Engine) send(s *slot) {
 		s.backoff = min(max(2*s.backoff, minBackoff), maxBackoff)
 		e.retry(s, now.Add(s.backoff))
 	}
+}
+
+// isAlbum reports whether an item copies (part of) an album.
+func isAlbum(it Item) bool {
+	return it.Kind == KindCopy && it.Album != "" && it.At != 0
+}
+
+// albumHead reads an album's head again once its AlbumWait is over: the
+// parts that arrived meanwhile were merged into it, and the store merges no
+// more (AlbumMargin), so what is read here is what is sent and what is
+// acknowledged, byte for byte. It reports whether the slot's head is ready
+// to go; otherwise the slot has been rescheduled or dropped. The read is
+// the Claim the queue offers: it renews the lease too.
+func (e *Engine) albumHead(ctx context.Context, s *slot, now time.Time) bool {
+	if ready := time.UnixMilli(s.item.At).Add(AlbumWait); now.Before(ready) {
+		e.retry(s, ready) // not before its wait is over: parts may still join it
+		return false
+	}
+	c, err := e.q.Claim(ctx, s.chat, e.cfg.Owner)
+	if err != nil {
+		s.backoff = min(max(2*s.backoff, minBackoff), maxBackoff)
+		e.retry(s, now.Add(s.backoff))
+		return false
+	}
+	if !c.Held || c.Head == "" {
+		// Emptied meanwhile (the person blocked the bot), or another replica
+		// holds the chat now: a lease still this replica's is handed back.
+		_ = e.q.Release(ctx, e.cfg.Owner, []int64{s.chat})
+		e.handBack(ctx, s)
+		return false
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	was := s.item
+	e.setHeadLocked(s, c.Head)
+	s.lost = false // the claim holds the lease
+	if s.item.Seq == was.Seq && s.item.Era == was.Era && s.item.At == was.At {
+		// The same entry, with the parts merged into it. The steps of this
+		// replica that queued them (Hold set reclaim) are answered: what
+		// they queued goes with this head, and what is committed from now
+		// on makes an entry of its own, which the ack returns.
+		s.reclaim = false
+		return true
+	}
+	// Another entry is the head now (an erase came first): it goes in turn.
+	e.scheduleLocked(s, e.notBefore(s, c.Pace))
+	return false
 }
 
 // ack records a sent (or dropped) head and moves to the next entry.

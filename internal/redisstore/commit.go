@@ -74,6 +74,12 @@ func (s *Store) Commit(ctx context.Context, c conversation.Commit) (conversation
 // modeEnqueue is the commit script's mode that appends to the outbox alone.
 const modeEnqueue = 4
 
+// albumWindow is how long after it was queued an album's head still takes
+// the parts that follow: its sender reads it again AlbumWait after it was
+// queued, and sends what it read, so the store stops rewriting it a margin
+// before (replicas' clocks must agree within delivery.AlbumMargin).
+const albumWindow = delivery.AlbumWait - delivery.AlbumMargin
+
 // scriptCommit is what the commit script takes besides the entries.
 type scriptCommit struct {
 	rev, update  int64
@@ -89,10 +95,11 @@ type scriptCommit struct {
 
 // commitArgs lays out the commit script's ARGV (see lua/commit.lua).
 func (s *Store) commitArgs(c scriptCommit, outbox []delivery.Item) ([]any, error) {
-	args := make([]any, 0, 18+len(outbox))
+	args := make([]any, 0, 19+len(outbox))
 	args = append(args, c.rev, c.update, c.state, c.ttl, c.incoming, c.now.UnixMilli(), JournalWindow.Milliseconds(),
 		max(c.now.UnixMilli(), 1), c.owner, s.leaseTTL.Milliseconds(), c.mode, OutboxTTL.Milliseconds(),
-		JournalCap, replaceableKept, conversation.RecentUpdates, c.link, c.incomingChat, OutboxCap)
+		JournalCap, replaceableKept, conversation.RecentUpdates, c.link, c.incomingChat, OutboxCap,
+		albumWindow.Milliseconds())
 	for _, it := range outbox {
 		body, err := it.Body()
 		if err != nil {

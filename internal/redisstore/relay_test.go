@@ -385,7 +385,8 @@ func TestEnqueueNewChat(t *testing.T) {
 }
 
 // Parts of an album merge into the entry before them when it is the same
-// album, not the head; the head (maybe on its way) never changes.
+// album: the last entry behind the head, or the head itself while it is
+// young (see TestAlbumHeadWindow).
 func TestAlbumMerge(t *testing.T) {
 	f := setup(t, Options{})
 	res := mustCommit(t, f.store, commit(87, 0, 1, typicalState(), musts("tête")))
@@ -420,16 +421,6 @@ func TestAlbumMerge(t *testing.T) {
 		t.Fatalf("merged entry %+v", it)
 	}
 
-	// The head is never merged into.
-	res = mustCommit(t, f.store, commit(88, 0, 1, typicalState(), []delivery.Item{albumPart("g", 1)}))
-	head = res.Claim.Head
-	res = mustCommit(t, f.store, commit(88, res.Rev, 2, typicalState(), []delivery.Item{albumPart("g", 2)}))
-	mustCommit(t, f.store, commit(88, res.Rev, 3, typicalState(), []delivery.Item{albumPart("g", 3)}))
-	items = decoded(t, f, 88)
-	if raws := queue(t, f, 88); raws[0] != head || len(items) != 2 || !slices.Equal(items[1].IDs, []int{2, 3}) {
-		t.Fatalf("album behind a head of its own: %q", raws)
-	}
-
 	// At most DeleteBatch ids in one copy.
 	res = mustCommit(t, f.store, commit(89, 0, 1, typicalState(), musts("tête")))
 	rev = res.Rev
@@ -441,6 +432,93 @@ func TestAlbumMerge(t *testing.T) {
 	items = decoded(t, f, 89)
 	if len(items) != 3 || len(items[1].IDs) != delivery.DeleteBatch || !slices.Equal(items[2].IDs, []int{100 + delivery.DeleteBatch}) {
 		t.Fatalf("%d entries after %d parts", len(items), len(parts))
+	}
+}
+
+// An album arriving on an empty outbox becomes one entry: its parts merge
+// into the head while the head is young, AlbumWait less AlbumMargin after
+// it was queued (its sender reads it again once AlbumWait is over). A part
+// later than that starts a new entry, and the next parts join that one.
+func TestAlbumHeadWindow(t *testing.T) {
+	f := setup(t, Options{})
+	window := delivery.AlbumWait - delivery.AlbumMargin
+	rev := int64(0)
+	step := func(u int64, id int, at time.Duration) {
+		t.Helper()
+		it := albumPart("g", id)
+		it.At = t0.Add(at).UnixMilli()
+		c := commit(88, rev, u, typicalState(), []delivery.Item{it})
+		c.Now = t0.Add(at)
+		rev = mustCommit(t, f.store, c).Rev
+	}
+	step(1, 1, 0)
+	head := queue(t, f, 88)[0]
+	step(2, 2, 0)
+	step(3, 3, window-time.Millisecond) // the last moment the head takes a part
+	items := decoded(t, f, 88)
+	if len(items) != 1 || !slices.Equal(items[0].IDs, []int{1, 2, 3}) || items[0].Seq != 1 ||
+		items[0].At != t0.UnixMilli() || items[0].Album != "g" || items[0].To != volunteer || !items[0].Must {
+		t.Fatalf("an album of 3 on an empty outbox: %+v", items)
+	}
+	if queue(t, f, 88)[0] == head {
+		t.Fatal("the head was not rewritten")
+	}
+
+	step(4, 4, window) // the head's sender may read it from now on
+	step(5, 5, window+time.Millisecond)
+	items = decoded(t, f, 88)
+	var got [][]int
+	for _, it := range items {
+		got = append(got, it.IDs)
+	}
+	if want := [][]int{{1, 2, 3}, {4, 5}}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("entries %v, want %v", got, want)
+	}
+
+	// Two parts in one commit on an empty outbox: one entry.
+	c := commit(86, 0, 1, typicalState(), []delivery.Item{albumPart("h", 7), albumPart("h", 8)})
+	mustCommit(t, f.store, c)
+	if items := decoded(t, f, 86); len(items) != 1 || !slices.Equal(items[0].IDs, []int{7, 8}) {
+		t.Fatalf("two parts in one commit: %+v", items)
+	}
+
+	// A head of another album, or a text, takes nothing.
+	mustCommit(t, f.store, commit(85, 0, 1, typicalState(), musts("tête")))
+	c = commit(84, 0, 1, typicalState(), []delivery.Item{albumPart("x", 1)})
+	rev = mustCommit(t, f.store, c).Rev
+	mustCommit(t, f.store, commit(84, rev, 2, typicalState(), []delivery.Item{albumPart("y", 2)}))
+	if n := len(queue(t, f, 84)); n != 2 {
+		t.Fatalf("another album merged into the head: %q", queue(t, f, 84))
+	}
+}
+
+// Should a part be merged into a head its sender had already read (clocks
+// apart by more than the margin), the ack of what was sent removes those
+// parts only: the others go next, none twice.
+func TestAckOfARewrittenAlbumHead(t *testing.T) {
+	f := setup(t, Options{})
+	f.store.now = func() time.Time { return t0 }
+	res := mustCommit(t, f.store, commit(83, 0, 1, typicalState(), []delivery.Item{albumPart("g", 1), albumPart("g", 2)}))
+	read := res.Claim.Head
+	mustCommit(t, f.store, commit(83, res.Rev, 2, typicalState(), []delivery.Item{albumPart("g", 3), musts("après")[0]}))
+	if items := decoded(t, f, 83); len(items) != 2 || !slices.Equal(items[0].IDs, []int{1, 2, 3}) {
+		t.Fatalf("setup: %+v", items)
+	}
+	ack := mustAck(t, f.store, 83, ownerA, read, []int{501, 502}, delivery.Pace{}, t0)
+	next, err := delivery.Decode(ack.Next)
+	if err != nil || !slices.Equal(next.IDs, []int{3}) || next.Seq != 1 || ack.Lost {
+		t.Fatalf("next after the stale ack: %+v %v (%q)", next, err, ack.Next)
+	}
+	if items := decoded(t, f, 83); len(items) != 2 || !slices.Equal(items[0].IDs, []int{3}) || items[1].Text != "après" {
+		t.Fatalf("outbox after the stale ack: %+v", items)
+	}
+	if _, id, ok, _ := f.store.Copy(context.Background(), 83, 83, 2); !ok || id != 502 {
+		t.Errorf("the parts sent not mapped: %d %v", id, ok)
+	}
+	// Every part sent: the entry goes.
+	ack = mustAck(t, f.store, 83, ownerA, ack.Next, []int{503}, delivery.Pace{}, t0)
+	if it, _ := delivery.Decode(ack.Next); it.Text != "après" {
+		t.Fatalf("next %q", ack.Next)
 	}
 }
 

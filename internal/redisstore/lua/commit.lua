@@ -23,7 +23,9 @@
 -- ARGV[16] link JSON ('': none)
 -- ARGV[17] chat of the incoming message ('0': this chat)
 -- ARGV[18] most entries the outbox holds
--- ARGV[19..] entries to append, '<flags>|<json>'
+-- ARGV[19] album window, ms: how long after it was queued an album's head
+--          still takes the parts that follow (delivery.AlbumWait less a margin)
+-- ARGV[20..] entries to append, '<flags>|<json>'
 --
 -- Entries flagged 'm' (must arrive) or 'x' (relayed) are never dropped to
 -- make room: a full outbox (ARGV[18]) refuses what does not fit instead.
@@ -136,15 +138,20 @@ elseif blocked and uid ~= '0' and mode ~= '4' then
   blocked = false
 end
 if not blocked then
-  for i = 19, #ARGV do
+  for i = 20, #ARGV do
     entries[#entries + 1] = ARGV[i]
   end
 end
 
 -- Parts of one album arrive one by one: a part joins the entry of the parts
--- before it when that entry is the last one and not the head (which may be
--- on its way). Returns the merged entry, or nil.
-local function mergeAlbum(last, e)
+-- before it when that entry is the last one. The head joins only while it
+-- is young: its sender waits delivery.AlbumWait after it was queued, then
+-- reads it again and sends (and acknowledges) what it read; the window
+-- (ARGV[19]) closes a margin before that, so nothing changes the head once
+-- read. That holds while the replicas' clocks (the 'a' of the head, this
+-- 'now', the sender's) agree within the margin; should they not, ack.lua
+-- still removes only the parts sent. Returns the merged entry, or nil.
+local function mergeAlbum(last, e, head)
   local lflags, ljson = string.match(last, '^%d+|%d+|([^|]*)|(.*)$')
   local _, njson = string.match(e, '^([^|]*)|(.*)$')
   if not lflags or not njson or not string.find(lflags, 'g', 1, true) then
@@ -158,6 +165,9 @@ local function mergeAlbum(last, e)
   if a.k ~= 2 or b.k ~= 2 or type(a.g) ~= 'string' or a.g ~= b.g
     or (a.fr or 0) ~= (b.fr or 0) or (a.to or 0) ~= (b.to or 0) then
     return nil
+  end
+  if head and not (type(a.a) == 'number' and a.a + tonumber(ARGV[19]) > now) then
+    return nil -- the head's sender may have read it: a new entry
   end
   -- The ids are edited as text: re-encoding would round large chat ids.
   local from, to, lids = string.find(last, '[{,]"i":%[([%d,]*)%]')
@@ -200,8 +210,8 @@ for i = 1, #entries do
   local merged = nil
   local flags = string.match(e, '^[^|]*')
   local len = redis.call('LLEN', KEYS[3])
-  if string.find(flags, 'g', 1, true) and len > 1 then
-    merged = mergeAlbum(redis.call('LINDEX', KEYS[3], -1), e)
+  if string.find(flags, 'g', 1, true) and len > 0 then
+    merged = mergeAlbum(redis.call('LINDEX', KEYS[3], -1), e, len == 1)
   end
   if merged then
     redis.call('LSET', KEYS[3], -1, merged)
