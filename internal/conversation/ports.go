@@ -110,7 +110,8 @@ type Store interface {
 	// words to a volunteer), taking the sending lease for owner when free.
 	Enqueue(ctx context.Context, chat int64, items []delivery.Item, owner string, now time.Time) (delivery.Claim, error)
 	// Copy finds where message id of chat src was copied to by this chat's
-	// outbox (a relay): ok is false when it was not (yet), or over 48 h ago.
+	// outbox (a relay), or, when it is itself a copy, the message it copies:
+	// ok is false when neither (yet), or over 48 h ago.
 	Copy(ctx context.Context, chat, src int64, id int) (dst int64, dstID int, ok bool, err error)
 }
 

@@ -59,8 +59,8 @@ func (s *Store) Ack(ctx context.Context, chat int64, owner, raw string, sent []i
 // ackWrites is what the ack of entry raw of chat's outbox writes for the
 // messages sent: their journal members ("<id>", or "<dest chat>:<id>" when
 // the entry went to another chat) and, for a copy, the pairs of the copy map
-// (source to copy, in order; none when Telegram did not return one copy per
-// source). Only entries flagged 'x' are decoded.
+// (source to copy and copy to source, in order; none when Telegram did not
+// return one copy per source). Only entries flagged 'x' are decoded.
 func ackWrites(chat int64, raw string, sent []int, now time.Time) (members, copies []any) {
 	if len(sent) == 0 {
 		return nil, nil
@@ -84,9 +84,12 @@ func ackWrites(chat int64, raw string, sent []int, now time.Time) (members, copi
 		src := strconv.FormatInt(it.Source(chat), 10) + ":"
 		dst := strconv.FormatInt(dest, 10) + ":"
 		at := ":" + strconv.FormatInt(now.UnixMilli(), 10)
-		copies = make([]any, 0, 2*len(sent))
+		copies = make([]any, 0, 4*len(sent))
 		for i, id := range sent {
-			copies = append(copies, src+strconv.Itoa(it.IDs[i]), dst+strconv.Itoa(id)+at)
+			// Both ways: an edit finds the copy of its message, and a
+			// volunteer's reply to a copy finds the message it copies.
+			copies = append(copies, src+strconv.Itoa(it.IDs[i]), dst+strconv.Itoa(id)+at,
+				dst+strconv.Itoa(id), src+strconv.Itoa(it.IDs[i])+at)
 		}
 	}
 	return members, copies

@@ -211,7 +211,9 @@ func TestCopyMap(t *testing.T) {
 		id    int
 		dst   int64
 		dstID int
-	}{{84, 10, volunteer, 500}, {84, 20, volunteer, 501}, {84, 22, volunteer, 503}, {volunteer, 600, 84, 11}} {
+	}{{84, 10, volunteer, 500}, {84, 20, volunteer, 501}, {84, 22, volunteer, 503}, {volunteer, 600, 84, 11},
+		// and back: a reply to a copy finds the message it copies
+		{volunteer, 500, 84, 10}, {volunteer, 503, 84, 22}, {84, 11, volunteer, 600}} {
 		f.trips.Reset()
 		dst, id, ok, err := f.store.Copy(ctx, 84, tc.src, tc.id)
 		if err != nil || !ok || dst != tc.dst || id != tc.dstID {
@@ -221,10 +223,10 @@ func TestCopyMap(t *testing.T) {
 			t.Errorf("Copy in %d round trips, want 1", n)
 		}
 	}
-	if n := f.rdb.HLen(ctx, "bsl:copy:{84}").Val(); n != 5 {
-		t.Errorf("copy map of %d, want 5 (a text is not a copy)", n)
+	if n := f.rdb.HLen(ctx, "bsl:copy:{84}").Val(); n != 10 {
+		t.Errorf("copy map of %d, want 10, 5 each way (a text is not a copy)", n)
 	}
-	if _, _, ok, err := f.store.Copy(ctx, 84, 84, 11); ok || err != nil {
+	if _, _, ok, err := f.store.Copy(ctx, 84, 84, 12); ok || err != nil {
 		t.Errorf("Copy of a message never copied: %v %v", ok, err)
 	}
 	if ttl := f.rdb.PTTL(ctx, "bsl:copy:{84}").Val(); ttl <= 0 || ttl > JournalWindow {
