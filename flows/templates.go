@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -90,7 +91,7 @@ func LoadTemplates(fsys fs.FS, name string) (Templates, error) {
 				fail(lk, "reply %q (%s) is written twice", reply, lang)
 				continue
 			}
-			if !contains(templateLangs, lang) {
+			if !slices.Contains(templateLangs, lang) {
 				fail(lk, "reply %q: unknown language %q (%s)", reply, lang, strings.Join(templateLangs, ", "))
 				continue
 			}
@@ -132,15 +133,6 @@ func LoadTemplates(fsys fs.FS, name string) (Templates, error) {
 func hasKey(m *yaml.Node, key string) bool {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
 			return true
 		}
 	}
