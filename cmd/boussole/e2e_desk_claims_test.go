@@ -195,3 +195,21 @@ func TestEmergencyWordWithVolunteer(t *testing.T) {
 	tg.SendText(vera.id, "Appelez le 17 maintenant, je reste là.", vera.opts...)
 	waitFor(t, tg, "the conversation goes on", func() bool { return strings.Contains(f.last().Text, "je reste là") }, f.chat)
 }
+
+// The person blocks the bot while a volunteer answers: the volunteer is
+// told at once, and again if they write, rather than talking to nobody.
+func TestPersonBlocksTheBotWithVolunteer(t *testing.T) {
+	tg, redisURL, logs := setup(t)
+	tg.AddGroup(deskGroup, "Bénévoles")
+	startBot(t, tg, redisURL, logs, deskEnv(nil))
+	vera := newVolunteer(t, tg, 501, "Vera")
+	f := newFamily(t, tg, 1008, "fr")
+	askForSomeone(t, f, "fr")
+	vera.take(waitCard(t, tg, "En attente", true))
+	waitFor(t, tg, "Vera has it", func() bool { return strings.Contains(f.last().Text, "vous répond maintenant") }, f.chat)
+	blocked := func() int { return strings.Count(transcript(tg.BotMessages(vera.id)), "bloqué") }
+	tg.Block(f.chat)
+	waitFor(t, tg, "Vera is told the person blocked the bot", func() bool { return blocked() == 1 }, vera.id)
+	tg.SendText(vera.id, "Vous êtes toujours là ?", vera.opts...)
+	waitFor(t, tg, "Vera is told again when she writes", func() bool { return blocked() == 2 }, vera.id)
+}

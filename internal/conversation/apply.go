@@ -42,9 +42,27 @@ func (s *Service) Apply(ctx context.Context, chat int64, ev Event) error {
 		if ev.Kind == EvRelay {
 			s.tellFlood(ev.Volunteer, volLang(c.Link), res.Claim, "desk_flood", "desk_refused")
 		}
+		if res.Claim.Blocked && ev.Volunteer != 0 {
+			// Nothing reaches a person who blocked the bot: their volunteer
+			// is told rather than left talking to nobody.
+			return s.tellVolunteer(ctx, ev.Volunteer, volLang(c.Link), "desk_person_blocked", c.Link.Code)
+		}
 		return nil
 	}
 	return errConflicts
+}
+
+// tellVolunteer queues the desk's words in a volunteer's own chat.
+func (s *Service) tellVolunteer(ctx context.Context, vol int64, lang, key, code string) error {
+	now := s.Now()
+	items := Items(Reply{Text: s.Bundle.T(lang, key, map[string]string{"Code": code}), Lang: lang}, now,
+		delivery.Item{Must: true})
+	claim, err := s.Store.Enqueue(ctx, vol, items, s.Owner, now)
+	if err != nil {
+		return &StoreError{Err: err}
+	}
+	s.Outbox.Hold(vol, claim)
+	return nil
 }
 
 // applyEvent computes the write of one desk event.
@@ -56,7 +74,7 @@ func (s *Service) applyEvent(ctx context.Context, chat int64, rec Record, ev Eve
 		lang = "fr"
 	}
 	c := Commit{Chat: chat, Rev: rec.Rev, UpdateID: ev.UpdateID, State: st, Link: link, Owner: s.Owner,
-		TTL: s.Retention, Now: now}
+		TTL: s.Retention, Now: now, Erase: Foreign}
 	if link.Ticket != ev.Ticket {
 		return c, ErrStale
 	}

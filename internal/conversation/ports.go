@@ -56,6 +56,10 @@ const (
 	EraseChat             // /effacer: the messages of the last 48 h and the outbox
 	EraseForget           // /oubli: that, and the state itself
 	BlockChat             // the person blocked the bot: the outbox is emptied until they write again
+	// Foreign is a step written for another's update (a volunteer's, by the
+	// desk): like EraseNone, but it does not clear the person's blocked
+	// flag, which only the person's own updates clear.
+	Foreign EraseMode = 5
 )
 
 // Commit is what one step writes, atomically.

@@ -86,6 +86,11 @@ func (s *Service) Handle(ctx context.Context, u Update) (Result, error) {
 			return Result{Node: res.Current.State.Node, Outcome: "duplicate"}, nil
 		}
 		s.Outbox.Hold(u.Chat, res.Claim)
+		if d.action == actBlock && rec.Link.Volunteer != 0 {
+			// The person blocked the bot: their volunteer is told now, not at
+			// their next message. A failure here is not the person's step's.
+			_ = s.tellVolunteer(ctx, rec.Link.Volunteer, volLang(rec.Link), "desk_person_blocked", rec.Link.Code)
+		}
 		if c.Link.Open() || rec.Link.Open() {
 			s.tellFlood(u.Chat, d.state.Lang, res.Claim, "relay_slow_down", "relay_refused")
 		}

@@ -15,8 +15,9 @@ type Claim struct {
 	Pace time.Time // the chat's pacing mark (theoretical arrival time); zero: none
 
 	// Set by a commit or an enqueue (zero from a sweep's claim):
-	Queued  int // entries in the outbox after it, the head included
-	Refused int // entries left out because the outbox was full of what must arrive
+	Queued  int  // entries in the outbox after it, the head included
+	Refused int  // entries left out because the outbox was full of what must arrive
+	Blocked bool // entries left out because the person blocked the bot
 }
 
 // AckResult is what the store says after an entry was sent or dropped.

@@ -135,10 +135,15 @@ func decodeCommit(res []any) (conversation.CommitResult, error) {
 		}
 		queued, err1 := toInt(res[6])
 		refused, err2 := toInt(res[7])
-		if err1 != nil || err2 != nil {
+		var blocked int64
+		var err3 error
+		if len(res) > 8 {
+			blocked, err3 = toInt(res[8])
+		}
+		if err1 != nil || err2 != nil || err3 != nil {
 			return conversation.CommitResult{}, fmt.Errorf("commit outbox length: %w", ErrCorrupt)
 		}
-		claim.Queued, claim.Refused = int(queued), int(refused)
+		claim.Queued, claim.Refused, claim.Blocked = int(queued), int(refused), blocked == 1
 		return conversation.CommitResult{Status: conversation.Committed, Rev: rev, Claim: claim}, nil
 	case 1, 2:
 		cur, err := decodeRecord(res[1:])

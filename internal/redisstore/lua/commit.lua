@@ -13,7 +13,7 @@
 -- ARGV[7] journal window in milliseconds (48 h)
 -- ARGV[8] first revision of a conversation that does not exist yet
 -- ARGV[9] owner token of this replica   ARGV[10] lease expiry in milliseconds
--- ARGV[11] mode: 0 step, 1 erase (the messages of 48 h and the outbox), 2 forget (erase
+-- ARGV[11] mode: 0 step (5: for another's update: the blocked flag stays), 1 erase (the messages of 48 h and the outbox), 2 forget (erase
 --           and the state), 3 blocked (the person blocked the bot: outbox emptied, flag set),
 --           4 enqueue (entries only: no revision, no update id, the state and link untouched)
 -- ARGV[12] outbox expiry in milliseconds
@@ -33,7 +33,7 @@
 -- Journal members are message ids of this chat, '<id>', or of another one
 -- (relayed), '<chat>:<id>'.
 --
--- Returns {0, new rev, ids, held, head, pace, queued, refused} when written
+-- Returns {0, new rev, ids, held, head, pace, queued, refused, blocked} when written
 -- (queued: the outbox's length; refused: entries left out, the outbox being
 -- full), {1, rev, ids, st, lk} on a conflict, {2, rev, ids, st, lk} for an
 -- update already applied.
@@ -133,7 +133,7 @@ local blocked = cur[5]
 if mode == '3' then
   redis.call('DEL', KEYS[3])
   blocked = '1'
-elseif blocked and uid ~= '0' and mode ~= '4' then
+elseif blocked and uid ~= '0' and mode ~= '4' and mode ~= '5' then
   redis.call('HDEL', KEYS[1], 'blk')
   blocked = false
 end
@@ -252,7 +252,7 @@ else
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
 end
 
-if mode == '0' and incoming ~= '0' then
+if (mode == '0' or mode == '5') and incoming ~= '0' then
   redis.call('ZADD', KEYS[2], now, incoming)
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (now - tonumber(ARGV[7])))
   redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[13]) + 1))
@@ -300,4 +300,8 @@ if queued > 0 then
     pace = redis.call('GET', KEYS[5]) or ''
   end
 end
-return {0, nrev, ids, held, head, pace, queued, refused}
+local dropped = 0
+if blocked and mode ~= '3' and #ARGV >= 20 then
+  dropped = 1 -- the person blocked the bot: this step's entries were left out
+end
+return {0, nrev, ids, held, head, pace, queued, refused, dropped}
