@@ -2,8 +2,11 @@ package handoff
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
+
+	"github.com/boussole/boussole/internal/delivery"
 )
 
 // members caches who belongs to the volunteers' group, briefly: someone
@@ -34,6 +37,9 @@ func (d *Desk) isMember(ctx context.Context, user int64) (bool, error) {
 		return false, nil // stand-ins for a hidden sender: never a volunteer
 	}
 	status, err := d.bot.Member(ctx, d.cfg.Group, user)
+	if errors.Is(err, delivery.ErrRejected) {
+		status, err = "left", nil // Telegram does not know them there: not a member
+	}
 	if err != nil {
 		return false, err
 	}
