@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -16,8 +17,9 @@ import (
 // longer matches (ticket closed, released, erased…); nothing was written.
 func (s *Service) Apply(ctx context.Context, chat int64, ev Event) error {
 	now := s.Now()
+	load := s.Store.Load
 	for attempt := 0; attempt < maxConflicts; attempt++ {
-		rec, err := s.Store.Load(ctx, chat)
+		rec, err := load(ctx, chat)
 		if err != nil {
 			return &StoreError{Err: err}
 		}
@@ -25,6 +27,12 @@ func (s *Service) Apply(ctx context.Context, chat int64, ev Event) error {
 			return nil
 		}
 		c, err := s.applyEvent(ctx, chat, rec, ev, now)
+		if errors.Is(err, ErrStale) && attempt == 0 {
+			// This replica's copy of the record may be older than the
+			// event (another replica opened the ticket): read it again.
+			load = s.Store.Reload
+			continue
+		}
 		if err != nil {
 			return err
 		}

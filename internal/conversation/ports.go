@@ -104,6 +104,9 @@ type Store interface {
 	// Load returns the record of a chat (Rev 0 when there is none). An
 	// unreadable record is reported with ErrCorrupt.
 	Load(ctx context.Context, chat int64) (Record, error)
+	// Reload is Load from the store itself, past any cache: another replica
+	// may have written since this one cached the record.
+	Reload(ctx context.Context, chat int64) (Record, error)
 	// Commit writes a step's result if the stored revision is still c.Rev and
 	// c.UpdateID was not applied yet, and appends its outbox.
 	Commit(ctx context.Context, c Commit) (CommitResult, error)

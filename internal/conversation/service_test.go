@@ -396,6 +396,9 @@ func (brokenStore) Commit(context.Context, conversation.Commit) (conversation.Co
 	return conversation.CommitResult{}, errDown
 }
 func (brokenStore) SetAside(context.Context, int64) error { return errDown }
+func (brokenStore) Reload(context.Context, int64) (conversation.Record, error) {
+	return conversation.Record{}, errDown
+}
 func (brokenStore) Enqueue(context.Context, int64, []delivery.Item, string, time.Time) (delivery.Claim, error) {
 	return delivery.Claim{}, errDown
 }

@@ -144,6 +144,12 @@ func (s *Store) Load(ctx context.Context, chat int64) (conversation.Record, erro
 	return r, nil
 }
 
+// Reload is Load past the cache.
+func (s *Store) Reload(ctx context.Context, chat int64) (conversation.Record, error) {
+	s.cache.evict(chat)
+	return s.Load(ctx, chat)
+}
+
 // SetAside moves an unreadable record out of the way for SetAsideTTL.
 func (s *Store) SetAside(ctx context.Context, chat int64) error {
 	s.cache.evict(chat)
