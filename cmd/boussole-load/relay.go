@@ -154,6 +154,7 @@ type relay struct {
 	partner   map[int64]int64 // learnt from the first copy of each chat
 	misrouted int64           // copies that went to another chat than the partner
 	strays    int64           // copies of no message the tool wrote (a header…)
+	busy      time.Time       // the last call other than getUpdates
 }
 
 func newRelay(n int) *relay {
@@ -170,6 +171,9 @@ func (r *relay) onCall(c telegramtest.Call) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.calls[c.Method]++
+	if c.Method != "getUpdates" {
+		r.busy = c.Time
+	}
 	if !c.OK() {
 		r.failed[c.Method]++
 		return
@@ -367,7 +371,10 @@ func driveRelay(ctx context.Context, o relayOptions) error {
 		return err
 	}
 	fmt.Printf("setup: %d handoffs established in %v\n", o.conversations, time.Since(t0).Round(time.Millisecond))
-	time.Sleep(3 * time.Second) // the board's last card edits
+	// The board edits the cards of the claims, five a second: the idle
+	// window starts when the bot has called nothing but getUpdates for 3 s.
+	quiet := r.waitQuiet(ctx, 3*time.Second, 2*time.Minute)
+	fmt.Printf("quiet after %v more\n", quiet.Round(time.Millisecond))
 
 	idleA := r.snap(ctx, bot, rdb)
 	time.Sleep(o.idle)
@@ -413,6 +420,22 @@ func driveRelay(ctx context.Context, o relayOptions) error {
 	}
 	r.report(os.Stdout, idleA, idleB, marks)
 	return nil
+}
+
+// waitQuiet waits until the bot has called nothing but getUpdates for
+// still, at most limit; it returns how long it waited.
+func (r *relay) waitQuiet(ctx context.Context, still, limit time.Duration) time.Duration {
+	t0 := time.Now()
+	for time.Since(t0) < limit && ctx.Err() == nil {
+		r.mu.Lock()
+		busy := r.busy
+		r.mu.Unlock()
+		if time.Since(busy) >= still {
+			break
+		}
+		sleepCtx(ctx, 100*time.Millisecond)
+	}
+	return time.Since(t0)
 }
 
 func (r *relay) count(method string) int64 {
