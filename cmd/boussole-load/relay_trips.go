@@ -56,9 +56,18 @@ func (c *cmdCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 
 func (c *cmdCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return func(ctx context.Context, cmds []redis.Cmder) error {
-		parts := make([]string, 0, len(cmds))
-		for _, cmd := range cmds {
-			parts = append(parts, cmdLabel(cmd))
+		// Runs of the same label are folded: "pipeline[n× evalsha … lease …]".
+		var parts []string
+		for i := 0; i < len(cmds); {
+			l, j := cmdLabel(cmds[i]), i+1
+			for j < len(cmds) && cmdLabel(cmds[j]) == l {
+				j++
+			}
+			if j-i > 1 {
+				l = "n× " + l
+			}
+			parts = append(parts, l)
+			i = j
 		}
 		c.add("pipeline[" + strings.Join(parts, " + ") + "]")
 		return next(ctx, cmds)
