@@ -30,22 +30,24 @@ import (
 func runBotRole(args []string) int {
 	fs := flag.NewFlagSet("bot", flag.ExitOnError)
 	limits := fs.String("limits", "none", "sender pacing: none, or telegram (30/s overall, 1/s per chat)")
+	embedded := fs.Bool("embedded", false, "allow an empty REDIS_URL: the bot's embedded in-process store")
+	byCommand := fs.Bool("trips-by-command", false, "also count round trips by command and key pattern (GET /stats)")
 	_ = fs.Parse(args)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := serveBot(ctx, *limits); err != nil {
+	if err := serveBot(ctx, *limits, *embedded, *byCommand); err != nil {
 		fmt.Fprintln(os.Stderr, "boussole-load bot:", err)
 		return 1
 	}
 	return 0
 }
 
-func serveBot(ctx context.Context, limitsName string) error {
+func serveBot(ctx context.Context, limitsName string, embedded, byCommand bool) error {
 	cfg, err := config.Load(os.Getenv)
 	if err != nil {
 		return err
 	}
-	if cfg.RedisURL == "" {
+	if cfg.RedisURL == "" && !embedded {
 		return errors.New("REDIS_URL is required: a load run measures the real store")
 	}
 	lvl, err := zerolog.ParseLevel(cfg.LogLevel)
@@ -54,6 +56,10 @@ func serveBot(ctx context.Context, limitsName string) error {
 	}
 	log := zerolog.New(os.Stderr).Level(lvl).With().Timestamp().Logger()
 	opts := app.Options{RedisHooks: []redis.Hook{&trips}}
+	if byCommand {
+		tripsByCommand = newCmdCounter()
+		opts.RedisHooks = append(opts.RedisHooks, tripsByCommand)
+	}
 	switch limitsName {
 	case "telegram":
 	case "none":
@@ -81,7 +87,7 @@ func serveControl(trips *redistest.Counter) (func(), error) {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, _ *http.Request) {
-		_ = json.NewEncoder(w).Encode(botStats{RedisRoundTrips: trips.N()})
+		_ = json.NewEncoder(w).Encode(botStats{RedisRoundTrips: trips.N(), RedisByCommand: tripsByCommand.counts()})
 	})
 	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("GET /debug/pprof/{name}", pprof.Index) // goroutine, heap… for a stuck run
@@ -94,4 +100,7 @@ func serveControl(trips *redistest.Counter) (func(), error) {
 // botStats is what the control endpoint reports.
 type botStats struct {
 	RedisRoundTrips int64 `json:"redis_round_trips"`
+	// RedisByCommand is the same count by command and key pattern (bot
+	// -trips-by-command only), e.g. "evalsha bsl:conv:{N}".
+	RedisByCommand map[string]int64 `json:"redis_by_command,omitempty"`
 }

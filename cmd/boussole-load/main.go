@@ -13,8 +13,9 @@
 //	go run ./cmd/boussole-load -rate 0 -runs 1 -cpuprofile bot.pprof -perf bot.perf
 //	go run ./cmd/boussole-load perf-buckets bot.perf
 //	go run ./cmd/boussole-load surge -families 2000 -over 60s -policy first -replicas 1
+//	go run ./cmd/boussole-load relay -conversations 50 -duration 30s -runs 3
 //
-// See docs/perf.md, "Telegram runtime".
+// See docs/perf.md, "Telegram runtime" and "Volunteer relay".
 package main
 
 import "os"
@@ -26,6 +27,8 @@ func main() {
 			os.Exit(runBotRole(os.Args[2:]))
 		case "surge":
 			os.Exit(runSurge(os.Args[2:]))
+		case "relay":
+			os.Exit(runRelay(os.Args[2:]))
 		case "surge-bot":
 			os.Exit(runSurgeBotRole(os.Args[2:]))
 		case "perf-buckets":
