@@ -42,3 +42,29 @@ func TestLimiterTake(t *testing.T) {
 		}
 	}
 }
+
+// Under load a replica takes a burst of the budget in one round trip, and
+// what it holds is the others' wait: the rate stays shared.
+func TestLimiterTakesABurstInOneRoundTrip(t *testing.T) {
+	rdb := redistest.New(t, testDB)
+	var trips redistest.Counter
+	rdb.AddHook(&trips)
+	ctx := context.Background()
+	a, b := NewLimiter(rdb, "lim", 30, 6), NewLimiter(rdb, "lim", 30, 6)
+	// The first call loads the GCRA script into Redis: not the limiter's cost.
+	if _, err := NewLimiter(rdb, "warm", 30, 6).Take(ctx); err != nil {
+		t.Fatal(err)
+	}
+	trips.Reset()
+	for i := range 5 { // GCRA grants a burst of 6 as 5 at once, then one per interval
+		if wait, err := a.Take(ctx); err != nil || wait != 0 {
+			t.Fatalf("take %d: %v %v", i+1, wait, err)
+		}
+	}
+	if n := trips.N(); n != 1 {
+		t.Errorf("5 messages of a burst cost %d round trips, want 1", n)
+	}
+	if wait, err := b.Take(ctx); err != nil || wait <= 0 {
+		t.Errorf("another replica was granted a message of the burst already taken: %v %v", wait, err)
+	}
+}
