@@ -54,7 +54,9 @@ func newDesk(ctx context.Context, cfg config.Config, rdb redis.UniversalClient, 
 		log.Warn().Str("error", errClass(err)).Msg("getMe failed: volunteers get /start benevole instead of a link")
 	}
 	cancel()
-	var lim handoff.Limiter = redisstore.NewLimiter(rdb, "bsl:group", cfg.SendRateGroup, 3)
+	// A tenth under Telegram's pace, in bursts of 2: Redis's clock and
+	// Telegram's are not the same, and a 429 in the group stops the board.
+	var lim handoff.Limiter = redisstore.NewLimiter(rdb, "bsl:group", cfg.SendRateGroup*0.9, 2)
 	if opts.Unlimited {
 		lim = unlimited{}
 	}

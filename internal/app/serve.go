@@ -123,12 +123,16 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 		}
 	}()
 	go func() { engine.Run(sendCtx, 10*time.Second); close(sent) }()
+	boardDone := make(chan struct{})
 	if desk != nil {
-		go desk.Run(sendCtx)
+		go func() { desk.Run(sendCtx); close(boardDone) }()
+	} else {
+		close(boardDone)
 	}
 	err = <-receiving // returns once receiving stopped and the steps in flight are done
 	stopSending()
 	<-sent
+	<-boardDone
 	return err
 }
 

@@ -2,9 +2,12 @@ package handoff
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/boussole/boussole/internal/delivery"
 )
 
 // The board: the only writer to the volunteers' group. One replica at a
@@ -17,6 +20,7 @@ const (
 	boardLockTTL = 10 * time.Second
 	remindEvery  = 30 * time.Second
 	boardBatch   = 5
+	writeTimeout = 30 * time.Second
 )
 
 // RefreshKnown learns the volunteers other replicas met (or this one, before
@@ -34,7 +38,8 @@ func (d *Desk) RefreshKnown(ctx context.Context) {
 	}
 }
 
-// Run runs the board and the reminders until ctx is done.
+// Run runs the board and the reminders until ctx is done; a write in
+// progress is finished first.
 func (d *Desk) Run(ctx context.Context) {
 	t := time.NewTicker(boardTick)
 	defer t.Stop()
@@ -63,8 +68,12 @@ func (d *Desk) Run(ctx context.Context) {
 	}
 }
 
-// drainBoard writes what the board holds, within the group's pace.
+// drainBoard writes what the board holds, within the group's pace, unless
+// Telegram asked to wait (a 429's retry_after).
 func (d *Desk) drainBoard(ctx context.Context) {
+	if d.now().Before(d.pausedUntil) {
+		return
+	}
 	entries, err := d.store.Board(ctx, boardBatch)
 	if err != nil {
 		return
@@ -74,8 +83,22 @@ func (d *Desk) drainBoard(ctx context.Context) {
 		if err != nil || wait > 0 {
 			return // the next tick goes on
 		}
-		if err := d.write(ctx, e); err != nil {
+		// A write and its record go together: a stop does not cut between
+		// them (the card would be sent again after a restart).
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+		err = d.write(wctx, e)
+		cancel()
+		var ra *delivery.RetryAfter
+		if errors.As(err, &ra) {
+			d.pausedUntil = d.now().Add(ra.Wait)
+			d.log.Warn().Dur("retry_after", ra.Wait).Msg("desk: Telegram asks to wait before writing to the group")
+			return
+		}
+		if err != nil {
 			d.log.Warn().Str("entry", kindOf(e)).Str("error", errClass(err)).Msg("desk: group write failed; retried")
+			return
+		}
+		if ctx.Err() != nil {
 			return
 		}
 	}

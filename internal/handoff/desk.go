@@ -73,8 +73,9 @@ type Desk struct {
 	lock    func(ctx context.Context, ttl time.Duration) (bool, error)
 	now     func() time.Time
 
-	members members
-	wait    estimator
+	members     members
+	wait        estimator
+	pausedUntil time.Time // the group's writes wait until then (Telegram's 429); the board's goroutine only
 
 	mu      sync.Mutex
 	known   map[int64]bool  // volunteers, routed to the desk in private
