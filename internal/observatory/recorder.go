@@ -94,6 +94,9 @@ func (r *Recorder) Record(ctx context.Context, e Event) error {
 	if err != nil {
 		return err
 	}
+	if e.Day.IsZero() {
+		return fmt.Errorf("observatory: record: no day")
+	}
 	key := prefix + "d:" + dayOf(e.Day)
 	_, err = r.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HIncrBy(ctx, key, k.field(), 1)
@@ -112,6 +115,9 @@ func (r *Recorder) Record(ctx context.Context, e Event) error {
 func (r *Recorder) Observe(ctx context.Context, day time.Time, name string, d time.Duration) error {
 	if !contains(Timers, name) {
 		return fmt.Errorf("observatory: unknown timer %q", name)
+	}
+	if day.IsZero() {
+		return fmt.Errorf("observatory: observe: no day")
 	}
 	if d < 0 {
 		return fmt.Errorf("observatory: negative duration %v for %s", d, name)
@@ -143,6 +149,9 @@ return redis.call('GET', KEYS[1])`)
 // the week's key has expired, nobody can tell whether a given person is in
 // that week's HyperLogLog; its estimate stays.
 func (r *Recorder) Seen(ctx context.Context, day time.Time, person int64) error {
+	if day.IsZero() {
+		return fmt.Errorf("observatory: seen: no day")
+	}
 	week, end := weekOf(day)
 	ttl := end.Add(24 * time.Hour).Sub(day)
 	if ttl <= 0 { // a day after its own week's end: impossible for a real time

@@ -83,6 +83,9 @@ func TestRecordAndRead(t *testing.T) {
 	if err := f.rec.Record(ctx, Event{Day: wed, Kind: "chat"}); err == nil {
 		t.Fatal("Record of an unknown kind: no error")
 	}
+	if f.rec.Record(ctx, Event{Kind: "conversation"}) == nil || f.rec.Observe(ctx, time.Time{}, "wait", 0) == nil || f.rec.Seen(ctx, time.Time{}, chat) == nil {
+		t.Fatal("no day: no error")
+	}
 	f.trips.Reset()
 	if err := f.rec.Observe(ctx, wed, "wait", 7*time.Minute); err != nil {
 		t.Fatal(err)
