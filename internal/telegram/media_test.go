@@ -65,7 +65,9 @@ func TestUploadsClassifyFailures(t *testing.T) {
 		{"403 is blocked", "sendDocument", func(tg *telegramtest.Server) { tg.Block(5) }, []byte("a;b"),
 			func(err error) bool { return errors.Is(err, delivery.ErrBlocked) }},
 		{"400 is rejected", "sendPhoto", func(*telegramtest.Server) {}, []byte("not a picture"),
-			func(err error) bool { return errors.Is(err, delivery.ErrRejected) && strings.Contains(err.Error(), "IMAGE_PROCESS_FAILED") }},
+			func(err error) bool {
+				return errors.Is(err, delivery.ErrRejected) && strings.Contains(err.Error(), "IMAGE_PROCESS_FAILED")
+			}},
 		{"413 is rejected", "sendDocument", func(tg *telegramtest.Server) {
 			tg.FailWith("sendDocument", 1, 413, "Request Entity Too Large", 0)
 		}, []byte("a;b"), func(err error) bool { return errors.Is(err, delivery.ErrRejected) }},
