@@ -17,7 +17,8 @@ import (
 // DefaultAPIURL is the real Bot API.
 const DefaultAPIURL = "https://api.telegram.org"
 
-// Client calls Bot API methods with JSON bodies.
+// Client calls Bot API methods with JSON bodies, and with
+// multipart/form-data bodies the few that upload a file (Upload).
 type Client struct {
 	base string // <api>/bot<token>/
 	http *http.Client
@@ -81,20 +82,32 @@ func (c *Client) Call(ctx context.Context, method string, params, out any) error
 	if err := json.NewEncoder(buf).Encode(params); err != nil {
 		return fmt.Errorf("encode %s: %w", method, err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+method, bytes.NewReader(buf.Bytes()))
+	return c.post(ctx, method, "application/json", buf.Bytes(), out)
+}
+
+// post sends body to method and decodes the answer into out, for Call and
+// Upload alike. ctx already carries the call's deadline.
+func (c *Client) post(ctx context.Context, method, contentType string, body []byte, out any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+method, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Type", contentType)
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return redactToken(err, c.base)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
 	if err != nil {
 		return fmt.Errorf("read %s: %w", method, err)
 	}
+	return decodeAnswer(method, resp.StatusCode, answer, out)
+}
+
+// decodeAnswer reads a Bot API answer: its result into out, or its refusal
+// as *APIError.
+func decodeAnswer(method string, status int, body []byte, out any) error {
 	if fastAnswer(body, out) {
 		return nil
 	}
@@ -109,13 +122,13 @@ func (c *Client) Call(ctx context.Context, method string, params, out any) error
 		// zero value; the rest of the answer is still used.
 		var ute *json.UnmarshalTypeError
 		if !errors.As(err, &ute) || !r.OK {
-			return &APIError{Method: method, Code: resp.StatusCode, Description: "unreadable answer"}
+			return &APIError{Method: method, Code: status, Description: "unreadable answer"}
 		}
 	}
 	if !r.OK {
 		e := &APIError{Method: method, Code: r.ErrorCode, Description: r.Description}
 		if e.Code == 0 {
-			e.Code = resp.StatusCode
+			e.Code = status
 		}
 		if r.Parameters != nil {
 			e.RetryAfter = r.Parameters.RetryAfter

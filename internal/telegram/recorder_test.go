@@ -15,18 +15,20 @@ import (
 type recorder struct {
 	mu      sync.Mutex
 	bodies  map[string][][]byte
+	types   map[string][]string // Content-Type of each body
 	answers map[string][]string // per method, in order; the last one repeats
 }
 
 func newRecorder(t *testing.T, answers map[string][]string) (*recorder, *Sender) {
 	t.Helper()
-	r := &recorder{bodies: map[string][][]byte{}, answers: answers}
+	r := &recorder{bodies: map[string][][]byte{}, types: map[string][]string{}, answers: answers}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		method := req.URL.Path[strings.LastIndexByte(req.URL.Path, '/')+1:]
 		body, _ := io.ReadAll(req.Body)
 		r.mu.Lock()
 		n := len(r.bodies[method])
 		r.bodies[method] = append(r.bodies[method], body)
+		r.types[method] = append(r.types[method], req.Header.Get("Content-Type"))
 		answer := `{"ok":true,"result":true}`
 		if a := r.answers[method]; len(a) > 0 {
 			answer = a[min(n, len(a)-1)]
@@ -55,6 +57,17 @@ func (r *recorder) body(t *testing.T, method string, i int) []byte {
 		t.Fatalf("%s: %d calls, want more than %d", method, len(r.bodies[method]), i)
 	}
 	return r.bodies[method][i]
+}
+
+// contentType returns the Content-Type of the i-th request to method.
+func (r *recorder) contentType(t *testing.T, method string, i int) string {
+	t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if i >= len(r.types[method]) {
+		t.Fatalf("%s: %d calls, want more than %d", method, len(r.types[method]), i)
+	}
+	return r.types[method][i]
 }
 
 func (r *recorder) calls(method string) int {

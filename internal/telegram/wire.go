@@ -30,6 +30,20 @@ func reply(to int) *replyParams {
 	return &replyParams{MessageID: to, WithoutReply: true}
 }
 
+// sendPhoto and sendDocument are the parameters of an upload but its file,
+// which goes in its own part ("photo", "document").
+type sendPhoto struct {
+	ChatID         int64  `json:"chat_id"`
+	Caption        string `json:"caption,omitempty"`
+	ProtectContent bool   `json:"protect_content,omitempty"`
+}
+
+type sendDocument struct {
+	ChatID         int64  `json:"chat_id"`
+	Caption        string `json:"caption,omitempty"`
+	ProtectContent bool   `json:"protect_content,omitempty"`
+}
+
 type copyMessage struct {
 	ChatID         int64        `json:"chat_id"`
 	FromChatID     int64        `json:"from_chat_id"`

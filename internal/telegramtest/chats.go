@@ -33,6 +33,7 @@ type storedMsg struct {
 	linkPreview json.RawMessage
 	media       json.RawMessage // the kind's field: "photo", "video", "poll", ...
 	media2      json.RawMessage // "document" of an animation, "location" of a venue
+	file        *storedFile     // the file of a photo or document the bot sent
 	mediaGroup  string
 	joined      []apiUser // new_chat_members of a service message
 	left        *apiUser  // left_chat_member of a service message
@@ -171,6 +172,7 @@ func viewOf(chatID int64, m *storedMsg) Message {
 	if m.sender != nil {
 		v.From = m.sender.ID
 	}
+	v.FileName = fileName(m)
 	if m.editDate != 0 {
 		v.Edited = true
 		v.EditDate = time.Unix(m.editDate, 0)
@@ -205,4 +207,21 @@ func cloneKeyboard(in [][]string) [][]string {
 		out[i] = append([]string(nil), row...)
 	}
 	return out
+}
+
+// fileName is the name of a message's file: the file_name of its media, or
+// the name the bot uploaded it with.
+func fileName(m *storedMsg) string {
+	if len(m.media) > 0 && m.media[0] == '{' {
+		var f struct {
+			FileName string `json:"file_name"`
+		}
+		if json.Unmarshal(m.media, &f) == nil && f.FileName != "" {
+			return f.FileName
+		}
+	}
+	if m.file != nil {
+		return m.file.name
+	}
+	return ""
 }

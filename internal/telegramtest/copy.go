@@ -52,6 +52,7 @@ func (s *Server) copyOf(from *chatState, src *storedMsg, protect bool) *storedMs
 		capEntities: src.capEntities,
 		media:       src.media,
 		media2:      src.media2,
+		file:        src.file,
 		protected:   protect,
 		copyOf:      &MessageRef{ChatID: from.info.ID, MessageID: src.id},
 	}

@@ -31,9 +31,14 @@
 // also the id of the user's private chat, which exists only once the user
 // wrote to the bot or [Server.AddChat] was called.
 //
+// The bot sends files with sendPhoto and sendDocument, uploaded as
+// multipart/form-data or named by a file_id; the answers carry the photo's
+// sizes (read from the PNG, JPEG or GIF) or the document's name, type and
+// size, and [Server.File] gives back the bytes the bot uploaded.
+//
 // What the bot does is visible through [Server.Chat] (the messages a user
-// would see, edits and deletions applied; with their kind, caption, album,
-// protection, reply and, for copies, their source), [Server.Calls],
+// would see, edits and deletions applied; with their kind, caption, file
+// name, album, protection, reply and, for copies, their source), [Server.Calls],
 // [Server.Requests] (every request with its parameters decoded, for privacy
 // scans), [Server.Commands], [Server.ChatActions], [Server.Answered] and
 // friends. [Server.WaitFor] and

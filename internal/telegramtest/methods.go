@@ -41,6 +41,8 @@ func init() {
 	register("deleteMessages", (*Server).handleDeleteMessages)
 	register("copyMessage", (*Server).handleCopyMessage)
 	register("copyMessages", (*Server).handleCopyMessages)
+	register("sendPhoto", (*Server).handleSendPhoto)
+	register("sendDocument", (*Server).handleSendDocument)
 	register("sendChatAction", (*Server).handleSendChatAction)
 	register("getChatMember", (*Server).handleGetChatMember)
 	register("answerCallbackQuery", (*Server).handleAnswerCallbackQuery)

@@ -13,8 +13,12 @@ import (
 	"strings"
 )
 
-// maxBodySize bounds request bodies (Telegram accepts up to 50 MB uploads).
-const maxBodySize = 50 << 20
+// maxUploadSize is the largest file a bot may upload (sendDocument);
+// maxBodySize bounds request bodies: such a file and the rest of its form.
+const (
+	maxUploadSize = 50 << 20
+	maxBodySize   = maxUploadSize + 1<<20
+)
 
 // params holds the parameters of one call. Strings are stored as is; other
 // JSON values (numbers, booleans, objects, arrays) as their JSON text, which
@@ -22,9 +26,20 @@ const maxBodySize = 50 << 20
 type params map[string]string
 
 type request struct {
-	ctx context.Context
-	p   params
+	ctx   context.Context
+	p     params
+	files files
 }
+
+// upload is a file of a multipart request.
+type upload struct {
+	name  string // the part's filename
+	ctype string // the part's Content-Type
+	data  []byte
+}
+
+// files are the files of a multipart request by part name.
+type files map[string]*upload
 
 func (p params) str(key string) string { return p[key] }
 
@@ -65,8 +80,10 @@ func (p params) bool(key string) bool {
 	return err == nil && n != 0
 }
 
-// parseParams merges query parameters and the request body.
-func parseParams(r *http.Request) (params, *result) {
+// parseParams merges query parameters and the request body. The files of
+// a multipart body are kept apart; their parameter says
+// "attach://<filename>" (unless a field of the same name says otherwise).
+func parseParams(r *http.Request) (params, files, *result) {
 	p := params{}
 	for k, vs := range r.URL.Query() {
 		if len(vs) > 0 {
@@ -74,24 +91,25 @@ func parseParams(r *http.Request) (params, *result) {
 		}
 	}
 	if r.Body == nil {
-		return p, nil
+		return p, nil, nil
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodySize+1))
 	if err != nil {
-		return nil, badRequest("can't read request body")
+		return nil, nil, badRequest("can't read request body")
 	}
 	if len(body) > maxBodySize {
-		return nil, errResult(http.StatusRequestEntityTooLarge, "Request Entity Too Large")
+		return nil, nil, tooLarge()
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
-		return p, nil
+		return p, nil, nil
 	}
+	var fs files
 	mediaType, mparams, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch mediaType {
 	case "application/json":
 		fields, res := jsonObjectParams(body)
 		if res != nil {
-			return nil, res
+			return nil, nil, res
 		}
 		for k, v := range fields {
 			p[k] = v
@@ -100,7 +118,7 @@ func parseParams(r *http.Request) (params, *result) {
 		mr := multipart.NewReader(bytes.NewReader(body), mparams["boundary"])
 		form, err := mr.ReadForm(maxBodySize)
 		if err != nil {
-			return nil, badRequest("can't parse multipart/form-data request")
+			return nil, nil, badRequest("can't parse multipart/form-data request")
 		}
 		defer func() { _ = form.RemoveAll() }()
 		for k, vs := range form.Value {
@@ -108,15 +126,26 @@ func parseParams(r *http.Request) (params, *result) {
 				p[k] = vs[len(vs)-1]
 			}
 		}
-		for k, fs := range form.File {
-			if len(fs) > 0 && !p.has(k) {
-				p[k] = "attach://" + fs[0].Filename
+		for k, fhs := range form.File {
+			if len(fhs) == 0 {
+				continue
+			}
+			u, err := readUpload(fhs[0])
+			if err != nil {
+				return nil, nil, badRequest("can't parse multipart/form-data request")
+			}
+			if fs == nil {
+				fs = files{}
+			}
+			fs[k] = u
+			if !p.has(k) {
+				p[k] = "attach://" + fhs[0].Filename
 			}
 		}
 	case "application/x-www-form-urlencoded", "":
 		values, err := url.ParseQuery(string(body))
 		if err != nil {
-			return nil, badRequest("can't parse application/x-www-form-urlencoded request")
+			return nil, nil, badRequest("can't parse application/x-www-form-urlencoded request")
 		}
 		for k, vs := range values {
 			if len(vs) > 0 {
@@ -124,9 +153,29 @@ func parseParams(r *http.Request) (params, *result) {
 			}
 		}
 	default:
-		return nil, badRequest("unsupported Content-Type " + strconv.Quote(mediaType))
+		return nil, nil, badRequest("unsupported Content-Type " + strconv.Quote(mediaType))
 	}
-	return p, nil
+	return p, fs, nil
+}
+
+// readUpload reads a file of a multipart form.
+func readUpload(fh *multipart.FileHeader) (*upload, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return nil, err
+	}
+	return &upload{name: fh.Filename, ctype: fh.Header.Get("Content-Type"), data: data}, nil
+}
+
+// tooLarge is the answer of Telegram's front end to a body (or a file)
+// over its limit.
+func tooLarge() *result {
+	return errResult(http.StatusRequestEntityTooLarge, "Request Entity Too Large")
 }
 
 // jsonObjectParams flattens a JSON object into params.

@@ -27,8 +27,8 @@ var DefaultRateLimits = RateLimits{
 	Global: 30, GlobalBurst: 30,
 }
 
-// WithRateLimits enforces [DefaultRateLimits] on sendMessage, copyMessage
-// and copyMessages (one message per copy), and the PerGroup limit on edits
+// WithRateLimits enforces [DefaultRateLimits] on sendMessage, sendPhoto,
+// sendDocument, copyMessage and copyMessages (one message per copy), and the PerGroup limit on edits
 // of messages in groups (editMessageText, editMessageCaption,
 // editMessageReplyMarkup), as Telegram counts them: a message over the
 // limit is refused with 429 "Too Many Requests: retry after N", N computed

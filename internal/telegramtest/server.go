@@ -59,6 +59,7 @@ type Server struct {
 	callbacks    map[string]*callbackState
 	nextCallback int64
 	nextFileID   int64
+	files        map[string]*storedFile // by file_id: photos and documents
 	commands     map[commandKey][]models.BotCommand
 	calls        []Call
 	faults       []*fault
@@ -316,6 +317,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	token, method, ok := splitPath(r.URL.Path)
 	var res *result
 	var p params
+	var fs files
 	name := method
 	if h, found := lookupMethod(method); found {
 		name = h.name
@@ -327,10 +329,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		res = errResult(http.StatusUnauthorized, "Unauthorized")
 	default:
 		var perr *result
-		if p, perr = parseParams(r); perr != nil {
+		if p, fs, perr = parseParams(r); perr != nil {
 			res = perr
 		} else {
-			name, res = s.invoke(r.Context(), method, p)
+			name, res = s.invoke(r.Context(), method, p, fs)
 		}
 	}
 	if name != "" {
@@ -346,7 +348,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 // invoke runs a Bot API method: hangs and fault injection first, then the
 // handler.
 // It returns the canonical method name.
-func (s *Server) invoke(ctx context.Context, method string, p params) (string, *result) {
+func (s *Server) invoke(ctx context.Context, method string, p params, fs files) (string, *result) {
 	h, found := lookupMethod(method)
 	if !found {
 		return method, errResult(http.StatusNotFound, "Not Found")
@@ -359,7 +361,7 @@ func (s *Server) invoke(ctx context.Context, method string, p params) (string, *
 	if res := s.takeFault(h.name); res != nil {
 		return h.name, res
 	}
-	return h.name, h.fn(s, &request{ctx: ctx, p: p})
+	return h.name, h.fn(s, &request{ctx: ctx, p: p, files: fs})
 }
 
 // splitPath parses /bot<token>/<method> (and /bot<token>/test/<method>).

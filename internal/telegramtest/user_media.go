@@ -27,12 +27,15 @@ func (s *Server) fileLocked(kind string, fields map[string]any) map[string]any {
 func (s *Server) photoLocked() []map[string]any {
 	fid, uid := s.fileIDLocked("photo")
 	var sizes []map[string]any
+	var ids []string
 	for i, side := range []int{90, 320, 800} {
+		ids = append(ids, fmt.Sprintf("%s-%d", fid, i))
 		sizes = append(sizes, map[string]any{
-			"file_id": fmt.Sprintf("%s-%d", fid, i), "file_unique_id": fmt.Sprintf("%s%d", uid, i),
+			"file_id": ids[i], "file_unique_id": fmt.Sprintf("%s%d", uid, i),
 			"width": side, "height": side * 3 / 4, "file_size": side * side / 10,
 		})
 	}
+	s.registerLocked(&storedFile{kind: KindPhoto, media: marshal(sizes)}, ids...)
 	return sizes
 }
 
@@ -87,9 +90,11 @@ func (s *Server) SendVideo(chatID int64, caption string, opts ...UserOpt) (updat
 }
 
 func (s *Server) documentLocked(fileName string) map[string]any {
-	return s.fileLocked("document", map[string]any{
+	doc := s.fileLocked("document", map[string]any{
 		"file_name": fileName, "mime_type": "application/pdf", "file_size": 48213,
 	})
+	s.registerLocked(&storedFile{kind: KindDocument, name: fileName, media: marshal(doc)}, doc["file_id"].(string))
+	return doc
 }
 
 // SendDocument simulates the user sending a file named fileName with an

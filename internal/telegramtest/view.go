@@ -72,6 +72,10 @@ type Message struct {
 	// Media is the JSON of the kind's field ("photo", "video", "poll",
 	// "location", ...), nil for text and service messages.
 	Media json.RawMessage
+	// FileName is the file_name of a document (audio, video, animation),
+	// or the name of a photo as the bot uploaded it. [Server.File] has the
+	// bytes of the files the bot uploaded.
+	FileName string
 }
 
 // IsCopy reports whether the bot made the message with copyMessage or
@@ -98,6 +102,9 @@ func (m Message) String() string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "#%d %s %s %q", m.ID, who, m.Kind, m.Text)
+	if m.FileName != "" {
+		fmt.Fprintf(&b, " file=%q", m.FileName)
+	}
 	if m.Caption != "" {
 		fmt.Fprintf(&b, " caption=%q", m.Caption)
 	}

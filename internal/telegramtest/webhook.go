@@ -253,7 +253,7 @@ func (s *Server) runWebhookAnswer(body []byte) {
 	method := p.str("method")
 	delete(p, "method")
 	start := s.now()
-	name, out := s.invoke(s.baseCtx, method, p)
+	name, out := s.invoke(s.baseCtx, method, p, nil)
 	s.record(name, p, start, out)
 }
 
