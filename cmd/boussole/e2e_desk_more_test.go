@@ -123,15 +123,13 @@ func TestDeskEveryMediumBothWays(t *testing.T) {
 		t.Error("the person's quiz was copied")
 	}
 
-	// A quiz from the volunteer: not copied; the volunteer is told. The
-	// product tells the person nothing (internal/handoff/private.go,
-	// relay: only the sender is told): checked after a text that follows
-	// it reached the person.
+	// A quiz from the volunteer: not copied; the volunteer is told what,
+	// the person that something could not be passed on (never what it was).
 	fMark, vMark = len(tg.BotMessages(f.chat)), len(tg.BotMessages(vera.id))
 	_, vquiz := tg.SendPoll(vera.id, "Devinette ?", []string{"A", "B"}, append(vera.opts, telegramtest.Quiz(-1))...)
 	botSaid(t, tg, vera.id, vMark, "Votre message (un sondage) n'a pas pu être transmis à Personne "+code)
 	// A contact card from the volunteer: refused the same way (it shows a
-	// phone number), the person is told nothing.
+	// phone number).
 	_, vcard := tg.SendContact(vera.id, "+33611111111", "Jean", vera.opts...)
 	botSaid(t, tg, vera.id, vMark, "Votre message (une fiche de contact) n'a pas pu être transmis à Personne "+code)
 	_, after := tg.SendText(vera.id, "Je reste avec vous.", vera.opts...)
@@ -139,6 +137,9 @@ func TestDeskEveryMediumBothWays(t *testing.T) {
 		_, ok := copiesOf(tg, f.chat, vera.id)[after]
 		return ok
 	}, f.chat)
+	if told := strings.Count(transcript(since(tg, f.chat, fMark)), "ne peut pas être transmis ici"); told != 2 {
+		t.Errorf("the person was told %d times that a volunteer's message could not be passed on, want 2", told)
+	}
 	toPerson := copiesOf(tg, f.chat, vera.id)
 	if _, ok := toPerson[vquiz]; ok {
 		t.Error("the volunteer's quiz was copied")

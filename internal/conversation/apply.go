@@ -156,10 +156,14 @@ func (s *Service) applyEvent(ctx context.Context, chat int64, rec Record, ev Eve
 		c.IncomingID, c.IncomingChat = ev.MsgID, ev.Volunteer
 		toVol(ev.After)
 	case EvSay:
-		if link.Volunteer != ev.Volunteer || st.Mode != flow.ModeHuman || ev.Text == "" {
+		text := ev.Text
+		if ev.Key != "" {
+			text = s.Bundle.T(lang, ev.Key, nil)
+		}
+		if link.Volunteer != ev.Volunteer || st.Mode != flow.ModeHuman || text == "" {
 			return c, ErrStale
 		}
-		replies = []Reply{{Text: ev.Text, Lang: lang}}
+		replies = []Reply{{Text: text, Lang: lang}}
 		toVol(ev.After)
 	case EvEdit:
 		if link.Volunteer != ev.Volunteer {

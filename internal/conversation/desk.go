@@ -65,6 +65,7 @@ type Event struct {
 	VLang     string // the volunteer's language, for the words sent to them
 	MsgID     int    // EvRelay, EvEdit: the volunteer's message
 	Text      string // EvEdit: the new text or caption; EvSay: the reply
+	Key       string // EvSay: the reply is this text of the bot's, in the person's language
 	Caption   bool   // EvEdit: a caption
 	Album     string // EvRelay: the volunteer's album, copied as one
 	// Before is sent to the volunteer before what the event sends (the

@@ -80,6 +80,7 @@ type Desk struct {
 	mu      sync.Mutex
 	known   map[int64]bool  // volunteers, routed to the desk in private
 	chats   map[int64]int64 // ticket → the person's chat (never changes)
+	vols    map[int64]cachedVolunteer
 	volLang map[int64]string
 }
 
@@ -111,7 +112,7 @@ func New(cfg Config, d Deps) *Desk {
 	return &Desk{cfg: cfg, store: d.Store, people: d.People, outbox: d.Outbox, hold: d.Hold, bot: d.Bot,
 		bundle: d.Bundle, log: d.Log, limiter: d.Limiter, lock: d.Lock, now: d.Now,
 		members: members{ttl: 30 * time.Second, m: map[int64]memberEntry{}},
-		known:   map[int64]bool{}, chats: map[int64]int64{}, volLang: map[int64]string{}}
+		known:   map[int64]bool{}, chats: map[int64]int64{}, volLang: map[int64]string{}, vols: map[int64]cachedVolunteer{}}
 }
 
 // Owns reports whether an update is the desk's: anything in the
@@ -154,6 +155,7 @@ func (d *Desk) forget(id int64) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	delete(d.known, id)
+	delete(d.vols, id)
 	d.members.drop(id)
 }
 
@@ -230,8 +232,36 @@ var pseudoWords = []string{"Mistral", "Calanque", "Olivier", "Lavande", "Cigale"
 	"Corniche", "Panier", "Soleil", "Vague", "Écume", "Galet", "Cyprès", "Lumière", "Azur", "Colline",
 	"Fontaine", "Platane", "Mouette", "Anémone"}
 
-// volunteer returns what the desk knows of a volunteer, with defaults.
+// volunteerTTL bounds how long this replica trusts its copy of a
+// volunteer's record: the person's conversation checks every relay anyway.
+const volunteerTTL = 10 * time.Second
+
+type cachedVolunteer struct {
+	v  Volunteer
+	at time.Time
+}
+
+// volunteer returns what the desk knows of a volunteer, with defaults, from
+// this replica's copy when it is fresh.
 func (d *Desk) volunteer(ctx context.Context, id int64) (Volunteer, error) {
+	d.mu.Lock()
+	c, ok := d.vols[id]
+	d.mu.Unlock()
+	if ok && d.now().Sub(c.at) < volunteerTTL {
+		return c.v, nil
+	}
+	return d.freshVolunteer(ctx, id)
+}
+
+// dropVolunteer forgets this replica's copy of a volunteer's record.
+func (d *Desk) dropVolunteer(id int64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	delete(d.vols, id)
+}
+
+// freshVolunteer reads a volunteer's record from the store.
+func (d *Desk) freshVolunteer(ctx context.Context, id int64) (Volunteer, error) {
 	v, ok, err := d.store.Volunteer(ctx, id)
 	if err != nil {
 		return Volunteer{}, err
@@ -245,6 +275,12 @@ func (d *Desk) volunteer(ctx context.Context, id int64) (Volunteer, error) {
 	if v.Capacity <= 0 {
 		v.Capacity = d.cfg.Capacity
 	}
+	d.mu.Lock()
+	if len(d.vols) > 5000 {
+		clear(d.vols)
+	}
+	d.vols[id] = cachedVolunteer{v: v, at: d.now()}
+	d.mu.Unlock()
 	return v, nil
 }
 

@@ -71,6 +71,7 @@ func (d *Desk) take(ctx context.Context, u conversation.Update, id int64) (conve
 	}
 	now := d.now()
 	status, t, err := d.store.Claim(ctx, id, v, now)
+	d.dropVolunteer(u.From)
 	if err != nil {
 		return conversation.Result{}, storeErr(err)
 	}

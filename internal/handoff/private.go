@@ -45,6 +45,7 @@ func (d *Desk) private(ctx context.Context, u conversation.Update) (conversation
 		if err := d.store.SetVolunteer(ctx, v); err != nil {
 			return conversation.Result{}, storeErr(err)
 		}
+		d.dropVolunteer(v.ID)
 	}
 	switch u.Kind {
 	case conversation.KindButton:
@@ -78,6 +79,7 @@ func (d *Desk) volunteerCommand(ctx context.Context, u conversation.Update, v Vo
 	if err != nil || id == 0 {
 		return res, err
 	}
+	d.dropVolunteer(v.ID) // a command changes the volunteer's tickets: read them again next time
 	now := d.now()
 	chat, err := d.chatOf(ctx, id)
 	if err != nil {
@@ -164,42 +166,86 @@ func (d *Desk) template(ctx context.Context, u conversation.Update, v Volunteer,
 	return d.applyOrStale(ctx, chat, ev)
 }
 
-// relay passes a volunteer's message (or edit) to the person.
+// relay passes a volunteer's message (or edit) to the person. An ordinary
+// message reads nothing of the desk from Redis: the volunteer's record and
+// the ticket's chat are cached, and the person's conversation checks they
+// still hold (a stale cache is read again once).
 func (d *Desk) relay(ctx context.Context, u conversation.Update, v Volunteer) (conversation.Result, error) {
 	res := conversation.Result{Outcome: "relayed"}
-	id, err := d.pick(ctx, u, v)
-	if err != nil || id == 0 {
-		return conversation.Result{Outcome: "unrouted"}, err
-	}
-	chat, err := d.chatOf(ctx, id)
-	if err != nil {
-		return res, storeErr(err)
-	}
-	t, err := d.store.Get(ctx, id)
-	if err != nil {
-		return res, storeErr(err)
-	}
-	if u.Kind == conversation.KindOther && (!u.Copyable || u.Media == "contact") {
-		what := d.t(v.ID, "media_"+conversation.MediaKey(u.Media), nil)
-		return res, d.say(ctx, v.ID, d.t(v.ID, "desk_not_relayed", map[string]string{"Code": t.Code, "What": what}))
-	}
-	ev := conversation.Event{UpdateID: u.ID, Kind: conversation.EvRelay, Ticket: id, Volunteer: v.ID,
-		MsgID: u.MsgID, Album: u.Album}
-	if u.Edited {
-		ev.Kind, ev.Text, ev.Caption = conversation.EvEdit, u.Text, u.Caption
-	} else if len(v.Tickets) > 1 && u.ReplyTo == 0 {
-		// Several people: say which one this went to.
-		ev.After = []conversation.Reply{{Text: d.t(v.ID, "desk_sent_to", map[string]string{"Code": t.Code})}}
-	}
-	if err := d.applyOrStale(ctx, chat, ev); err != nil {
-		return res, err
+	var id int64
+	for attempt := 0; ; attempt++ {
+		var err error
+		id, err = d.pick(ctx, u, v)
+		if err != nil || id == 0 {
+			return conversation.Result{Outcome: "unrouted"}, err
+		}
+		chat, err := d.chatOf(ctx, id)
+		if err != nil {
+			return res, storeErr(err)
+		}
+		code := func() (string, error) {
+			t, err := d.store.Get(ctx, id)
+			return t.Code, err
+		}
+		if u.Kind == conversation.KindOther && (!u.Copyable || u.Media == "contact") {
+			return res, d.unrelayable(ctx, u, v, id, chat, code)
+		}
+		ev := conversation.Event{UpdateID: u.ID, Kind: conversation.EvRelay, Ticket: id, Volunteer: v.ID,
+			MsgID: u.MsgID, Album: u.Album}
+		if u.Edited {
+			ev.Kind, ev.Text, ev.Caption = conversation.EvEdit, u.Text, u.Caption
+		} else if len(v.Tickets) > 1 && u.ReplyTo == 0 {
+			// Several people: say which one this went to.
+			c, err := code()
+			if err != nil {
+				return res, storeErr(err)
+			}
+			ev.After = []conversation.Reply{{Text: d.t(v.ID, "desk_sent_to", map[string]string{"Code": c})}}
+		}
+		err = d.people.Apply(ctx, chat, ev)
+		if errors.Is(err, conversation.ErrStale) && attempt == 0 {
+			// This replica's idea of the volunteer's tickets may be old.
+			if v, err = d.freshVolunteer(ctx, v.ID); err != nil {
+				return res, storeErr(err)
+			}
+			continue
+		}
+		if errors.Is(err, conversation.ErrStale) {
+			return res, d.say(ctx, v.ID, d.t(v.ID, "desk_gone", nil))
+		}
+		if err != nil {
+			return res, err
+		}
+		break
 	}
 	if v.Last != id {
+		// The ticket a message without a reply goes to next.
 		if err := d.store.Touch(ctx, id, v.ID, d.now()); err != nil && !errors.Is(err, ErrNotHolder) {
 			return res, storeErr(err)
 		}
+		d.dropVolunteer(v.ID)
 	}
 	return res, nil
+}
+
+// unrelayable tells both sides that a volunteer's message cannot be passed
+// on (a quiz, a contact card…): the volunteer what, the person that
+// something was not.
+func (d *Desk) unrelayable(ctx context.Context, u conversation.Update, v Volunteer, id, chat int64, code func() (string, error)) error {
+	c, err := code()
+	if err != nil {
+		return storeErr(err)
+	}
+	what := d.t(v.ID, "media_"+conversation.MediaKey(u.Media), nil)
+	if err := d.say(ctx, v.ID, d.t(v.ID, "desk_not_relayed", map[string]string{"Code": c, "What": what})); err != nil {
+		return err
+	}
+	ev := conversation.Event{UpdateID: u.ID, Kind: conversation.EvSay, Ticket: id, Volunteer: v.ID,
+		Key: "relay_volunteer_not_relayed"}
+	if err := d.people.Apply(ctx, chat, ev); err != nil && !errors.Is(err, conversation.ErrStale) {
+		return err
+	}
+	return nil
 }
 
 // pick is the ticket a volunteer's message is about: the one whose message
@@ -272,6 +318,7 @@ func (d *Desk) dispo(ctx context.Context, v Volunteer, arg string) (conversation
 	if err := d.store.SetVolunteer(ctx, v); err != nil {
 		return res, storeErr(err)
 	}
+	d.dropVolunteer(v.ID)
 	key := "desk_dispo_on"
 	if v.Off {
 		key = "desk_dispo_off"
