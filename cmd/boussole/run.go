@@ -24,6 +24,8 @@ const usage = `Usage:
   boussole flows check [--lang fr|ar|en] [PATH…] validate flows (a folder or files)
   boussole flows graph [--flow FILE] [--lang fr|ar]
                                                  draw a flow as a Mermaid chart
+  boussole stats export [--from DAY] [--to DAY] [--format csv|json]
+                                                 the observatory's anonymous figures (REDIS_URL), small counts hidden
 `
 
 // run is the whole program, with its environment passed in so tests can call it.
@@ -41,6 +43,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runChat(args[1:], stdin, stdout, stderr)
 	case "triage":
 		return runTriage(args[1:], stdin, stdout, stderr)
+	case "stats":
+		return runStats(ctx, args[1:], getenv, stdout, stderr)
 	case "flows":
 		if len(args) > 1 {
 			switch args[1] {

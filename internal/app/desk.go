@@ -41,7 +41,7 @@ func (r router) Handle(ctx context.Context, u conversation.Update) (conversation
 // newDesk assembles the volunteer desk when VOLUNTEER_CHAT_ID is set.
 func newDesk(ctx context.Context, cfg config.Config, rdb redis.UniversalClient, store *redisstore.Store,
 	engine *delivery.Engine, sender *telegram.Sender, svc *conversation.Service, bundle *i18n.Bundle,
-	owner string, key []byte, log zerolog.Logger, opts Options) (*handoff.Desk, error) {
+	owner string, key []byte, counter handoff.Counter, log zerolog.Logger, opts Options) (*handoff.Desk, error) {
 	tpl, err := loadTemplates(cfg.TemplatesFile)
 	if err != nil {
 		return nil, err
@@ -70,7 +70,7 @@ func newDesk(ctx context.Context, cfg config.Config, rdb redis.UniversalClient, 
 		Lock: func(ctx context.Context, ttl time.Duration) (bool, error) {
 			return redisstore.Lock(ctx, rdb, "board", owner, ttl)
 		},
-		Now: time.Now,
+		Now: time.Now, Counter: counter,
 	})
 	svc.Desk = desk
 	rctx, cancel := context.WithTimeout(ctx, 5*time.Second)

@@ -94,10 +94,12 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 		Flow: func() *flow.Flow { return f }, Bundle: bundle, Store: store, Outbox: engine, Channel: sender,
 		Owner: dcfg.Owner, Now: time.Now, Retention: cfg.Retention, GlobalRate: cfg.SendRateGlobal,
 	}
+	obs := newObserver(rdb, cfg)
+	svc.Counter = obs
 	svc.Start()
 	var desk *handoff.Desk
 	if cfg.VolunteerChatID != 0 {
-		if desk, err = newDesk(ctx, cfg, rdb, store, engine, sender, svc, bundle, dcfg.Owner, deskKey(cfg), log, opts); err != nil {
+		if desk, err = newDesk(ctx, cfg, rdb, store, engine, sender, svc, bundle, dcfg.Owner, deskKey(cfg), obs, log, opts); err != nil {
 			return err
 		}
 	} else {
@@ -123,6 +125,8 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 		}
 	}()
 	go func() { engine.Run(sendCtx, 10*time.Second); close(sent) }()
+	counted := make(chan struct{})
+	go func() { obs.b.Run(sendCtx, observeEvery); close(counted) }()
 	boardDone := make(chan struct{})
 	if desk != nil {
 		go func() { desk.Run(sendCtx); close(boardDone) }()
@@ -133,6 +137,7 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 	stopSending()
 	<-sent
 	<-boardDone
+	<-counted
 	return err
 }
 

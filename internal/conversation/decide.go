@@ -29,6 +29,7 @@ type decision struct {
 	linkSet bool            // false: the link stays as it was
 	items   []delivery.Item // relayed messages and words to the volunteer, queued before the replies
 	urgent  bool            // the replies are an emergency screen: they go before the relayed messages
+	asked   bool            // a ticket was opened (counted)
 }
 
 // forgetWindow is how long the confirmation buttons of /oubli stay valid.

@@ -27,7 +27,24 @@ type Desk interface {
 	Alarm(ctx context.Context, ticket int64) error
 	// Feedback counts the person's answer to "did it help?" ("y", "s", "n"),
 	// once per ticket.
-	Feedback(ctx context.Context, ticket int64, answer string, now time.Time) error
+	Feedback(ctx context.Context, ticket int64, answer string, now time.Time) (counted bool, err error)
+}
+
+// Counter counts what happens, for the observatory: never who, never what
+// was written; the day, the language, the need and the arrondissement the
+// person chose to give, and the kind of event. It must not block.
+type Counter interface {
+	Count(now time.Time, kind, lang, need, arrondissement string)
+	// Seen counts a person among the week's people (hashed with a key that
+	// is destroyed after the week).
+	Seen(now time.Time, chat int64)
+}
+
+// count counts an event of a person's conversation.
+func (s *Service) count(now time.Time, kind string, st flow.State) {
+	if s.Counter != nil && kind != "" {
+		s.Counter.Count(now, kind, st.Lang, st.Vars["need"], st.Vars["arrondissement"])
+	}
 }
 
 // Opened is what a person is told when their ticket opens.

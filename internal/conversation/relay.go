@@ -222,8 +222,22 @@ func (s *Service) feedbackButton(ctx context.Context, f *flow.Flow, st flow.Stat
 		return decision{}, false, nil // an unknown button: "the menu has changed"
 	}
 	if s.Desk != nil {
-		if err := s.Desk.Feedback(ctx, ticket, answer, now); err != nil {
+		counted, err := s.Desk.Feedback(ctx, ticket, answer, now)
+		if err != nil {
 			return decision{}, true, &StoreError{Err: err}
+		}
+		if counted {
+			s.count(now, map[string]string{"y": "feedback_yes", "s": "feedback_some", "n": "feedback_no"}[answer], st)
+		}
+	}
+	if n := f.Nodes[st.Node]; n != nil && n.Kind == flow.KindHandoff && len(st.History) > 0 && st.Mode == flow.ModeFlow {
+		// Not the offer of a person again, just after one: the screen before it.
+		if back, outs, err := flow.Step(f, st, flow.Input{Kind: flow.InBack}, now); err == nil {
+			r := Render(f, s.Bundle, back.Lang, outs)
+			if len(r) > 0 {
+				r[0].Text = join(s.Bundle.T(lang, "feedback_thanks", nil), r[0].Text)
+			}
+			return decision{state: back, replies: r}, true, nil
 		}
 	}
 	if _, ok := flow.Current(f, st); !ok {

@@ -22,6 +22,8 @@ type Service struct {
 	Channel Channel
 	// Desk is the volunteer desk; nil when no volunteers' group is set.
 	Desk Desk
+	// Counter counts for the observatory; nil counts nothing.
+	Counter Counter
 	// Owner is this replica's token for sending leases.
 	Owner string
 	Now   func() time.Time
@@ -86,6 +88,7 @@ func (s *Service) Handle(ctx context.Context, u Update) (Result, error) {
 			return Result{Node: res.Current.State.Node, Outcome: "duplicate"}, nil
 		}
 		s.Outbox.Hold(u.Chat, res.Claim)
+		s.countStep(u, rec, d, now)
 		if d.action == actBlock && rec.Link.Volunteer != 0 {
 			// The person blocked the bot: their volunteer is told now, not at
 			// their next message. A failure here is not the person's step's.
@@ -205,6 +208,34 @@ func outcomeOf(d decision, reset bool) string {
 		return "blocked"
 	}
 	return "ok"
+}
+
+// countStep counts what a step did for the observatory.
+func (s *Service) countStep(u Update, rec Record, d decision, now time.Time) {
+	if s.Counter == nil || u.Kind == KindMember || d.action != actNone {
+		return
+	}
+	s.Counter.Seen(now, u.Chat)
+	st := d.state
+	if !rec.State.Started() && st.Started() {
+		s.count(now, "conversation", st)
+	}
+	if d.asked {
+		s.count(now, "handoff_asked", st)
+	}
+	f := s.Flow()
+	if d.urgent {
+		s.count(now, "emergency", st) // an emergency word while with a volunteer
+		return
+	}
+	if st.Node == rec.State.Node {
+		return
+	}
+	if f.EmergencyNode(st.Node) {
+		s.count(now, "emergency", st)
+	} else if n := f.Nodes[st.Node]; n != nil && len(n.Resources) > 0 {
+		s.count(now, "resources", st)
+	}
 }
 
 // floodQueued is how many queued messages make a relay visibly slow: at

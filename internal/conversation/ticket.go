@@ -25,7 +25,7 @@ func (s *Service) openTicket(ctx context.Context, f *flow.Flow, u Update, next f
 	}
 	replies := Render(f, s.Bundle, lang, kept)
 	replies = append(replies, Reply{Text: s.queuedText(lang, op, now), Lang: lang, Buttons: s.endRow(lang)})
-	return decision{state: next, replies: replies, linkSet: true,
+	return decision{state: next, replies: replies, linkSet: true, asked: !op.Existing,
 		link: Link{Ticket: op.Ticket, Code: op.Code, Told: now.Unix()}}, nil
 }
 

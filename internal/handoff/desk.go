@@ -46,6 +46,31 @@ type Limiter interface {
 	Take(ctx context.Context) (time.Duration, error)
 }
 
+// Counter counts for the observatory (see conversation.Counter), and
+// times the waits: "wait" (queued → taken), "handling" (taken → closed).
+type Counter interface {
+	Count(now time.Time, kind, lang, need, arrondissement string)
+	Observe(now time.Time, name string, d time.Duration)
+}
+
+// count counts a ticket's event, with what the person chose to say.
+func (d *Desk) count(now time.Time, kind string, t Ticket) {
+	if d.counter == nil {
+		return
+	}
+	need := t.Summary["need"]
+	if need == "" {
+		need = t.Category
+	}
+	d.counter.Count(now, kind, t.Lang, need, t.Summary["arrondissement"])
+	switch {
+	case kind == "ticket_taken" && !since(t).IsZero():
+		d.counter.Observe(now, "wait", now.Sub(since(t)))
+	case kind == "ticket_closed" && !t.Taken.IsZero():
+		d.counter.Observe(now, "handling", now.Sub(t.Taken))
+	}
+}
+
 // Config is the desk's settings.
 type Config struct {
 	Group     int64         // VOLUNTEER_CHAT_ID: the volunteers' supergroup
@@ -72,6 +97,7 @@ type Desk struct {
 	limiter Limiter
 	lock    func(ctx context.Context, ttl time.Duration) (bool, error)
 	now     func() time.Time
+	counter Counter
 
 	members     members
 	wait        estimator
@@ -96,6 +122,7 @@ type Deps struct {
 	Limiter Limiter
 	Lock    func(ctx context.Context, ttl time.Duration) (bool, error)
 	Now     func() time.Time
+	Counter Counter // nil counts nothing
 }
 
 // New assembles a desk.
@@ -110,7 +137,7 @@ func New(cfg Config, d Deps) *Desk {
 		d.Now = time.Now
 	}
 	return &Desk{cfg: cfg, store: d.Store, people: d.People, outbox: d.Outbox, hold: d.Hold, bot: d.Bot,
-		bundle: d.Bundle, log: d.Log, limiter: d.Limiter, lock: d.Lock, now: d.Now,
+		bundle: d.Bundle, log: d.Log, limiter: d.Limiter, lock: d.Lock, now: d.Now, counter: d.Counter,
 		members: members{ttl: 30 * time.Second, m: map[int64]memberEntry{}},
 		known:   map[int64]bool{}, chats: map[int64]int64{}, volLang: map[int64]string{}, vols: map[int64]cachedVolunteer{}}
 }

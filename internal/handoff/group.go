@@ -95,6 +95,7 @@ func (d *Desk) take(ctx context.Context, u conversation.Update, id int64) (conve
 		if !t.Queued.IsZero() {
 			d.wait.record(now.Sub(t.Queued))
 		}
+		d.count(now, "ticket_taken", t)
 		d.answer(u, d.bundle.T(lang, "desk_take_ok", nil), false)
 		return conversation.Result{Outcome: "taken"}, nil
 	case Taken:

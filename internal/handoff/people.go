@@ -43,9 +43,12 @@ func (d *Desk) Position(ctx context.Context, ticket int64) (int, error) {
 
 // End closes a ticket at the person's request.
 func (d *Desk) End(ctx context.Context, ticket int64, outcome string, now time.Time) error {
-	_, err := d.store.Close(ctx, ticket, 0, outcome, now)
+	t, err := d.store.Close(ctx, ticket, 0, outcome, now)
 	if err == ErrNotFound {
 		return nil // expired or erased: nothing left to close
+	}
+	if err == nil && outcome == "ended" && justClosed(t, now) {
+		d.count(now, "ticket_closed", t)
 	}
 	return err
 }
@@ -73,9 +76,13 @@ func (d *Desk) Alarm(ctx context.Context, ticket int64) error {
 }
 
 // Feedback counts an answer to "did it help?" once per ticket.
-func (d *Desk) Feedback(ctx context.Context, ticket int64, answer string, now time.Time) error {
+func (d *Desk) Feedback(ctx context.Context, ticket int64, answer string, now time.Time) (bool, error) {
 	return d.store.Feedback(ctx, ticket, answer, now)
 }
+
+// justClosed tells a close that happened now from a redelivered one,
+// which returns the ticket as it was closed before.
+func justClosed(t Ticket, now time.Time) bool { return t.Closed.UnixMilli() == now.UnixMilli() }
 
 // category maps the flow's category to the desk's six; anything else is general.
 func category(c string) string {

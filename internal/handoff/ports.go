@@ -41,6 +41,7 @@ type Ticket struct {
 	Summary  map[string]string
 	Opened   time.Time
 	Queued   time.Time // when it last entered the queue (opened or released)
+	Taken    time.Time // when a volunteer last took it
 
 	Volunteer int64  // who holds it (Claimed), or held it last
 	Pseudonym string // that volunteer's pseudonym
@@ -139,7 +140,8 @@ type Store interface {
 	Alert(ctx context.Context, id, v int64) (Ticket, error)
 	// Feedback counts a person's answer to "did it help?" ("y", "s", "n")
 	// by day, once per ticket, anonymously.
-	Feedback(ctx context.Context, id int64, answer string, now time.Time) error
+	// counted is false when that ticket's answer was counted already.
+	Feedback(ctx context.Context, id int64, answer string, now time.Time) (counted bool, err error)
 
 	// Volunteer returns what the desk knows of a volunteer (ok false: nothing).
 	Volunteer(ctx context.Context, id int64) (v Volunteer, ok bool, err error)

@@ -115,6 +115,9 @@ func (d *Desk) volunteerCommand(ctx context.Context, u conversation.Update, v Vo
 		if err != nil {
 			return res, d.holderErr(ctx, v.ID, err)
 		}
+		if justClosed(t, now) {
+			d.count(now, "ticket_closed", t)
+		}
 		ev := conversation.Event{UpdateID: u.ID, Kind: conversation.EvClosed, Ticket: id, Volunteer: v.ID,
 			After: []conversation.Reply{{Text: d.t(v.ID, "desk_closed", map[string]string{"Code": t.Code})}}}
 		return res, d.applyOrStale(ctx, chat, ev)

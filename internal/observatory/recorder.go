@@ -149,6 +149,12 @@ return redis.call('GET', KEYS[1])`)
 // the week's key has expired, nobody can tell whether a given person is in
 // that week's HyperLogLog; its estimate stays.
 func (r *Recorder) Seen(ctx context.Context, day time.Time, person int64) error {
+	return r.seen(ctx, day, []int64{person})
+}
+
+// seen counts people seen in the week of day: one round trip for the week's
+// key, one for the HyperLogLog, however many people.
+func (r *Recorder) seen(ctx context.Context, day time.Time, people []int64) error {
 	if day.IsZero() {
 		return fmt.Errorf("observatory: seen: no day")
 	}
@@ -171,12 +177,16 @@ func (r *Recorder) Seen(ctx context.Context, day time.Time, person int64) error 
 	mk := hmac.New(sha256.New, r.key)
 	mk.Write([]byte("boussole/observatory/week/" + week + "/"))
 	mk.Write([]byte(wk))
-	h := hmac.New(sha256.New, mk.Sum(nil))
-	h.Write([]byte(strconv.FormatInt(person, 10)))
-	elem := h.Sum(nil)[:16]
+	hk := mk.Sum(nil)
+	elems := make([]any, len(people))
+	for i, person := range people {
+		h := hmac.New(sha256.New, hk)
+		h.Write([]byte(strconv.FormatInt(person, 10)))
+		elems[i] = h.Sum(nil)[:16]
+	}
 	hll := prefix + "u:" + week
 	_, err = r.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.PFAdd(ctx, hll, elem)
+		p.PFAdd(ctx, hll, elems...)
 		p.PExpire(ctx, hll, TTL)
 		return nil
 	})

@@ -89,6 +89,7 @@ func (d *Desk) ticketOf(m map[string]string) (handoff.Ticket, error) {
 		Lang:      m["lg"],
 		Opened:    f.time("op"),
 		Queued:    f.time("q"),
+		Taken:     f.time("tt"),
 		Volunteer: f.int("v"),
 		Pseudonym: m["ps"],
 		Card:      int(f.int("cd")),

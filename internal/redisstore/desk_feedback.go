@@ -24,15 +24,16 @@ const feedbackTTL = 400 * 24 * time.Hour
 
 // Feedback counts a person's answer to "did it help?" ("y", "s", "n") in
 // <prefix>:{desk}:fb:<yyyy-mm-dd>, once per ticket.
-func (d *Desk) Feedback(ctx context.Context, id int64, answer string, now time.Time) error {
+func (d *Desk) Feedback(ctx context.Context, id int64, answer string, now time.Time) (bool, error) {
 	switch answer {
 	case "y", "s", "n":
 	default:
-		return fmt.Errorf("feedback %q: %w", answer, ErrCorrupt)
+		return false, fmt.Errorf("feedback %q: %w", answer, ErrCorrupt)
 	}
 	keys := []string{d.key("t:" + strconv.FormatInt(id, 10)), d.key("fb:" + now.UTC().Format("2006-01-02"))}
-	if err := feedbackScript.Run(ctx, d.c, keys, answer, feedbackTTL.Milliseconds()).Err(); err != nil {
-		return fmt.Errorf("feedback: %w", err)
+	n, err := feedbackScript.Run(ctx, d.c, keys, answer, feedbackTTL.Milliseconds()).Int()
+	if err != nil {
+		return false, fmt.Errorf("feedback: %w", err)
 	}
-	return nil
+	return n == 1, nil
 }

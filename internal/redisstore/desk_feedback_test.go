@@ -10,13 +10,14 @@ func TestDeskFeedbackCountedOncePerTicket(t *testing.T) {
 	f := setupDesk(t)
 	ctx := context.Background()
 	tk := mustOpen(t, f.desk, 1001, 2, t0)
-	for range 3 {
-		if err := f.desk.Feedback(ctx, tk.ID, "y", t0); err != nil {
-			t.Fatal(err)
+	for i := range 3 {
+		counted, err := f.desk.Feedback(ctx, tk.ID, "y", t0)
+		if err != nil || counted != (i == 0) {
+			t.Fatal(i, counted, err)
 		}
 	}
-	if err := f.desk.Feedback(ctx, tk.ID, "n", t0); err != nil {
-		t.Fatal(err)
+	if counted, err := f.desk.Feedback(ctx, tk.ID, "n", t0); err != nil || counted {
+		t.Fatal(counted, err)
 	}
 	key := "bsl:{desk}:fb:" + t0.UTC().Format("2006-01-02")
 	got := f.rdb.HGetAll(ctx, key).Val()
@@ -26,7 +27,7 @@ func TestDeskFeedbackCountedOncePerTicket(t *testing.T) {
 	if ttl := f.rdb.PTTL(ctx, key).Val(); ttl <= 0 {
 		t.Errorf("the count has no expiry: %v", ttl)
 	}
-	if err := f.desk.Feedback(ctx, tk.ID, "maybe", t0); err == nil {
+	if _, err := f.desk.Feedback(ctx, tk.ID, "maybe", t0); err == nil {
 		t.Error("an unknown answer was counted")
 	}
 }

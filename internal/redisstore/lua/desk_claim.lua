@@ -50,7 +50,7 @@ if #held >= cap then
 end
 held[#held + 1] = id
 redis.call('HSET', vk, 'tk', table.concat(held, ' '), 'last', id)
-redis.call('HSET', k, 'st', 'claimed', 'v', v, 'ps', redis.call('HGET', vk, 'ps') or '')
+redis.call('HSET', k, 'st', 'claimed', 'v', v, 'ps', redis.call('HGET', vk, 'ps') or '', 'tt', NOW)
 redis.call('ZREM', QUEUE, id)
 redis.call('ZREM', BOARD, 'remind:' .. id)
 changed(id)
