@@ -32,7 +32,7 @@ func TestObservatoryCountsAHandoff(t *testing.T) {
 		t.Errorf("after the feedback, the menu comes back, not the offer of a person: %q", f.last().Text)
 	}
 	f.tapOn(question, "Oui", 1) // a second tap on the same question is not counted twice
-	bot.stop(t)     // the counts are flushed on the way out
+	bot.stop(t)                 // the counts are flushed on the way out
 
 	rdb := redisFor(t, redisURL)
 	now := time.Now()
