@@ -261,7 +261,7 @@ var pseudoWords = []string{"Mistral", "Calanque", "Olivier", "Lavande", "Cigale"
 
 // volunteerTTL bounds how long this replica trusts its copy of a
 // volunteer's record: the person's conversation checks every relay anyway.
-const volunteerTTL = 10 * time.Second
+const volunteerTTL = time.Minute
 
 type cachedVolunteer struct {
 	v  Volunteer

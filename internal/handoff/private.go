@@ -259,15 +259,26 @@ func (d *Desk) pick(ctx context.Context, u conversation.Update, v Volunteer) (in
 		return 0, d.say(ctx, v.ID, d.t(v.ID, "desk_no_ticket", nil))
 	}
 	if u.ReplyTo != 0 {
-		for _, id := range v.Tickets {
-			chat, err := d.chatOf(ctx, id)
-			if err != nil {
-				return 0, storeErr(err)
+		for attempt := 0; attempt < 2; attempt++ {
+			for _, id := range v.Tickets {
+				chat, err := d.chatOf(ctx, id)
+				if err != nil {
+					return 0, storeErr(err)
+				}
+				if _, _, ok, err := d.outbox.Copy(ctx, chat, v.ID, u.ReplyTo); err != nil {
+					return 0, storeErr(err)
+				} else if ok {
+					return id, nil
+				}
 			}
-			if _, _, ok, err := d.outbox.Copy(ctx, chat, v.ID, u.ReplyTo); err != nil {
-				return 0, storeErr(err)
-			} else if ok {
-				return id, nil
+			if attempt == 0 && len(v.Tickets) > 0 {
+				// Perhaps a ticket this replica does not know of yet: the
+				// answer must never go to another person than the one replied to.
+				fresh, err := d.freshVolunteer(ctx, v.ID)
+				if err != nil {
+					return 0, storeErr(err)
+				}
+				v = fresh
 			}
 		}
 	}
