@@ -60,6 +60,16 @@ func (s *Service) Apply(ctx context.Context, chat int64, ev Event) error {
 	return errConflicts
 }
 
+// LastActive is when the person's conversation last moved (their step, or
+// a message of their volunteer); zero when there is none.
+func (s *Service) LastActive(ctx context.Context, chat int64) (time.Time, error) {
+	rec, err := s.Store.Load(ctx, chat)
+	if err != nil || rec.State.At == 0 {
+		return time.Time{}, err
+	}
+	return time.Unix(rec.State.At, 0), nil
+}
+
 // tellVolunteer queues the desk's words in a volunteer's own chat.
 func (s *Service) tellVolunteer(ctx context.Context, vol int64, lang, key, code string) error {
 	now := s.Now()
@@ -145,7 +155,13 @@ func (s *Service) applyEvent(ctx context.Context, chat int64, rec Record, ev Eve
 		}
 		st.Mode = flow.ModeFlow
 		c.State = st
-		replies = []Reply{s.feedbackAsk(lang, "handoff_ended_by_volunteer", link.Ticket)}
+		if ev.Key != "" {
+			// Closed by the desk itself (nothing happened for long): a kind
+			// word, no question.
+			replies = []Reply{{Text: s.Bundle.T(lang, ev.Key, nil), Lang: lang}}
+		} else {
+			replies = []Reply{s.feedbackAsk(lang, "handoff_ended_by_volunteer", link.Ticket)}
+		}
 		link = Link{}
 		toVol(ev.After)
 	case EvRelay:
@@ -154,6 +170,7 @@ func (s *Service) applyEvent(ctx context.Context, chat int64, rec Record, ev Eve
 		}
 		items = append(items, copyItem(ev.Volunteer, []int{ev.MsgID}, 0, ev.Album, now))
 		c.IncomingID, c.IncomingChat = ev.MsgID, ev.Volunteer
+		c.State.At = now.Unix() // the conversation is alive: not idle
 		toVol(ev.After)
 	case EvSay:
 		text := ev.Text

@@ -38,6 +38,8 @@ type Bot interface {
 type People interface {
 	Handle(ctx context.Context, u conversation.Update) (conversation.Result, error)
 	Apply(ctx context.Context, chat int64, ev conversation.Event) error
+	// LastActive is when the person last wrote or was written to.
+	LastActive(ctx context.Context, chat int64) (time.Time, error)
 }
 
 // Limiter paces the writes to the volunteers' group (20 a minute, shared

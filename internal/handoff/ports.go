@@ -111,6 +111,8 @@ type Store interface {
 	OpenFor(ctx context.Context, chat int64) (int64, error)
 	// Position is 1 for the ticket that would be taken next; 0 when not queued.
 	Position(ctx context.Context, id int64) (int, error)
+	// Active lists every open ticket, queued or claimed.
+	Active(ctx context.Context) ([]Ticket, error)
 	// Queue lists up to limit queued tickets, next first.
 	Queue(ctx context.Context, limit int) ([]Ticket, error)
 
