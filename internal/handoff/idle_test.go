@@ -27,7 +27,9 @@ func (p *people) Apply(_ context.Context, chat int64, ev conversation.Event) err
 	p.events[chat] = append(p.events[chat], ev)
 	return nil
 }
-func (p *people) LastActive(_ context.Context, chat int64) (time.Time, error) { return p.active[chat], nil }
+func (p *people) LastActive(_ context.Context, chat int64) (time.Time, error) {
+	return p.active[chat], nil
+}
 
 type hold struct{}
 
