@@ -40,6 +40,7 @@ type Config struct {
 	VolunteerCapacity int           // VOLUNTEER_CAPACITY
 	AdminIDs          []int64       // ADMIN_IDS: the coordinators' Telegram user ids
 	TemplatesFile     string        // TEMPLATES_FILE; empty: the canned replies shipped in the binary
+	TicketIdle        time.Duration // TICKET_IDLE
 }
 
 // Var documents one environment variable, for the README and --help.
@@ -71,6 +72,7 @@ var Vars = []Var{
 	{"VOLUNTEER_CAPACITY", "1", "conversations a volunteer holds at once"},
 	{"ADMIN_IDS", "", "Telegram user ids of the coordinators, comma-separated: they are told of /alerte"},
 	{"TEMPLATES_FILE", "", "YAML file of the volunteers' canned replies (/modele); empty: the ones shipped in the binary"},
+	{"TICKET_IDLE", "48h", "a request with nothing new for that long is closed, with a kind word to the person"},
 }
 
 // Load reads the configuration through getenv (os.Getenv, or a map in tests)
@@ -147,6 +149,7 @@ func Load(getenv func(string) string) (Config, error) {
 		c.AdminIDs = append(c.AdminIDs, id)
 	}
 	c.TemplatesFile = get("TEMPLATES_FILE")
+	c.TicketIdle = dur("TICKET_IDLE")
 	switch strings.ToLower(get("PROTECT_CONTENT")) {
 	case "true", "1", "yes":
 		c.ProtectContent = true
