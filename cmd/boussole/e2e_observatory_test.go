@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/boussole/boussole/internal/observatory"
+	"github.com/boussole/boussole/internal/telegramtest"
 )
 
 // A whole handoff is counted, anonymously: the conversation, the request,
@@ -83,6 +84,38 @@ func TestObservatoryCountsAHandoff(t *testing.T) {
 	for _, k := range keys {
 		if strings.Contains(k, strconv.FormatInt(f.chat, 10)) {
 			t.Errorf("key %s names the person", k)
+		}
+	}
+}
+
+// A coordinator's /stats brings the protected figures, the charts and the
+// CSV; anybody else's /stats is an ordinary message, with no hint that the
+// command exists.
+func TestStatsForCoordinatorsOnly(t *testing.T) {
+	tg, redisURL, logs := setup(t)
+	tg.AddGroup(deskGroup, "Bénévoles")
+	startBot(t, tg, redisURL, logs, deskEnv(nil)) // ADMIN_IDS=9001
+	const coordinator = 9001
+	tg.SendText(coordinator, "/stats 30", telegramtest.Lang("fr"))
+	waitFor(t, tg, "the figures, three charts and the CSV", func() bool {
+		photos, docs, text := 0, 0, false
+		for _, m := range tg.BotMessages(coordinator) {
+			switch m.Kind {
+			case telegramtest.KindPhoto:
+				photos++
+			case telegramtest.KindDocument:
+				docs++
+			default:
+				text = text || strings.Contains(m.Text, "Observatoire")
+			}
+		}
+		return text && photos == 3 && docs == 1
+	}, coordinator)
+	f := newFamily(t, tg, 1031, "fr")
+	got := f.say("/stats", 1)
+	for _, m := range got {
+		if strings.Contains(m.Text, "Observatoire") || m.Kind == telegramtest.KindPhoto {
+			t.Errorf("a person's /stats answered with the figures: %s", m)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/boussole/boussole/flows"
+	"github.com/boussole/boussole/internal/admin"
 	"github.com/boussole/boussole/internal/config"
 	"github.com/boussole/boussole/internal/conversation"
 	"github.com/boussole/boussole/internal/delivery"
@@ -26,9 +27,13 @@ import (
 type router struct {
 	desk   *handoff.Desk
 	people *conversation.Service
+	stats  *admin.Stats
 }
 
 func (r router) Handle(ctx context.Context, u conversation.Update) (conversation.Result, error) {
+	if r.stats != nil && r.stats.Owns(u) {
+		return r.stats.Handle(ctx, u)
+	}
 	if r.desk != nil && r.desk.Owns(u) {
 		return r.desk.Handle(ctx, u)
 	}

@@ -12,14 +12,18 @@ import (
 
 // observer counts for the observatory through a buffer flushed every few
 // seconds: a step pays no round trip for it.
-type observer struct{ b *observatory.Buffer }
+type observer struct {
+	b   *observatory.Buffer
+	rec *observatory.Recorder
+}
 
 // observeEvery is how often the counts reach Redis.
 const observeEvery = 5 * time.Second
 
 func newObserver(rdb redis.UniversalClient, cfg config.Config) observer {
 	key := sha256.Sum256([]byte("boussole observatory\x00" + cfg.TelegramToken))
-	return observer{b: observatory.NewBuffer(observatory.NewRecorder(rdb, key[:]))}
+	rec := observatory.NewRecorder(rdb, key[:])
+	return observer{b: observatory.NewBuffer(rec), rec: rec}
 }
 
 func (o observer) Count(now time.Time, kind, lang, need, arrondissement string) {

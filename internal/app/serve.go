@@ -25,6 +25,7 @@ import (
 	"github.com/boussole/boussole/internal/conversation"
 	"github.com/boussole/boussole/internal/delivery"
 	"github.com/boussole/boussole/internal/flow"
+	"github.com/boussole/boussole/internal/admin"
 	"github.com/boussole/boussole/internal/handoff"
 	"github.com/boussole/boussole/internal/i18n"
 	"github.com/boussole/boussole/internal/redisstore"
@@ -107,7 +108,8 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 		nd := f.WithoutDesk()
 		svc.Flow = func() *flow.Flow { return nd }
 	}
-	bot = telegram.NewBot(client, router{desk: desk, people: svc}, log, logKey)
+	stats := &admin.Stats{Admins: cfg.AdminIDs, Recorder: obs.rec, Sender: sender, Bundle: bundle, Log: log, Now: time.Now}
+	bot = telegram.NewBot(client, router{desk: desk, people: svc, stats: stats}, log, logKey)
 	setCommands(ctx, bot, bundle, log)
 
 	log.Info().Str("mode", cfg.Mode).Str("flow", f.ID).Str("version", f.Version).Msg("boussole started")
