@@ -21,11 +21,11 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/boussole/boussole/flows"
+	"github.com/boussole/boussole/internal/admin"
 	"github.com/boussole/boussole/internal/config"
 	"github.com/boussole/boussole/internal/conversation"
 	"github.com/boussole/boussole/internal/delivery"
 	"github.com/boussole/boussole/internal/flow"
-	"github.com/boussole/boussole/internal/admin"
 	"github.com/boussole/boussole/internal/handoff"
 	"github.com/boussole/boussole/internal/i18n"
 	"github.com/boussole/boussole/internal/redisstore"
