@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/boussole/boussole/internal/handoff"
+	"github.com/boussole/boussole/internal/scheduler"
 )
 
 // Config is every setting of `boussole serve`.
@@ -41,6 +42,9 @@ type Config struct {
 	AdminIDs          []int64       // ADMIN_IDS: the coordinators' Telegram user ids
 	TemplatesFile     string        // TEMPLATES_FILE; empty: the canned replies shipped in the binary
 	TicketIdle        time.Duration // TICKET_IDLE
+	// Jobs are the scheduled jobs' schedules (JOB_<NAME>), Europe/Paris,
+	// by job name.
+	Jobs map[string]string
 }
 
 // Var documents one environment variable, for the README and --help.
@@ -73,6 +77,10 @@ var Vars = []Var{
 	{"ADMIN_IDS", "", "Telegram user ids of the coordinators, comma-separated: they are told of /alerte"},
 	{"TEMPLATES_FILE", "", "YAML file of the volunteers' canned replies (/modele); empty: the ones shipped in the binary"},
 	{"TICKET_IDLE", "48h", "a request with nothing new for that long is closed, with a kind word to the person"},
+	{"JOB_PURGE", "30 3 * * *", "when keys are checked for an expiry (cron, Europe/Paris; never 02:00–03:00, which daylight saving skips or repeats)"},
+	{"JOB_IDLE_TICKETS", "15 0-1,3-23 * * *", "when idle requests are closed (cron, Europe/Paris)"},
+	{"JOB_WEEKLY_REPORT", "0 8 * * 1", "when the coordinators get the week's charts and CSV (cron, Europe/Paris)"},
+	{"JOB_VERIFY_SERVICES", "0 9 1 * *", "when the coordinators get the services to verify again (cron, Europe/Paris)"},
 }
 
 // Load reads the configuration through getenv (os.Getenv, or a map in tests)
@@ -150,6 +158,16 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.TemplatesFile = get("TEMPLATES_FILE")
 	c.TicketIdle = dur("TICKET_IDLE")
+	c.Jobs = map[string]string{}
+	for _, v := range Vars {
+		if name, ok := strings.CutPrefix(v.Name, "JOB_"); ok {
+			spec := get(v.Name)
+			if _, err := scheduler.Parse(spec); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", v.Name, err))
+			}
+			c.Jobs[strings.ReplaceAll(strings.ToLower(name), "_", "-")] = spec
+		}
+	}
 	switch strings.ToLower(get("PROTECT_CONTENT")) {
 	case "true", "1", "yes":
 		c.ProtectContent = true

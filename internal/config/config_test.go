@@ -37,6 +37,10 @@ func TestErrorsSayWhatToDo(t *testing.T) {
 		"bad level":      {map[string]string{"TELEGRAM_TOKEN": "1:a", "LOG_LEVEL": "loud"}, "LOG_LEVEL"},
 		"bad protect":    {map[string]string{"TELEGRAM_TOKEN": "1:a", "PROTECT_CONTENT": "maybe"}, "PROTECT_CONTENT"},
 		"bad api url":    {map[string]string{"TELEGRAM_TOKEN": "1:a", "TELEGRAM_API_URL": "nowhere"}, "TELEGRAM_API_URL"},
+		"bad group":      {map[string]string{"TELEGRAM_TOKEN": "1:a", "VOLUNTEER_CHAT_ID": "12345"}, "negative number"},
+		"bad hours":      {map[string]string{"TELEGRAM_TOKEN": "1:a", "VOLUNTEER_HOURS": "lundi 9h"}, "VOLUNTEER_HOURS"},
+		"anonymous adm":  {map[string]string{"TELEGRAM_TOKEN": "1:a", "ADMIN_IDS": "42,1087968824"}, "ADMIN_IDS"},
+		"job at 2 am":    {map[string]string{"TELEGRAM_TOKEN": "1:a", "JOB_PURGE": "30 2 * * *"}, "JOB_PURGE"},
 	}
 	for name, tc := range cases {
 		_, err := Load(env(tc.env))
