@@ -127,6 +127,11 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 		}
 	}()
 	go func() { engine.Run(sendCtx, 10*time.Second); close(sent) }()
+	sched, err := newScheduler(cfg, rdb, dcfg.Owner, desk, log)
+	if err != nil {
+		return err
+	}
+	sched.Start()
 	counted := make(chan struct{})
 	go func() { obs.b.Run(sendCtx, observeEvery); close(counted) }()
 	boardDone := make(chan struct{})
@@ -140,6 +145,9 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 	<-sent
 	<-boardDone
 	<-counted
+	stopJobs, cancelJobs := context.WithTimeout(context.Background(), 30*time.Second)
+	_ = sched.Stop(stopJobs) // a job still running past that is cut; its lock expires
+	cancelJobs()
 	return err
 }
 
