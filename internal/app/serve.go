@@ -127,7 +127,7 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 		}
 	}()
 	go func() { engine.Run(sendCtx, 10*time.Second); close(sent) }()
-	sched, err := newScheduler(cfg, rdb, dcfg.Owner, desk, log)
+	sched, err := newScheduler(cfg, rdb, dcfg.Owner, desk, sender, svc.Flow, obs, log)
 	if err != nil {
 		return err
 	}
