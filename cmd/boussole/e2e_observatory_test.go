@@ -86,6 +86,17 @@ func TestObservatoryCountsAHandoff(t *testing.T) {
 			t.Errorf("key %s names the person", k)
 		}
 	}
+	// Every key a whole journey wrote (conversation, outboxes, journal, copy
+	// map, desk, board, observatory, rates, locks) expires on its own.
+	all, _ := rdb.Keys(context.Background(), "*").Result()
+	for _, k := range all {
+		if ttl := rdb.PTTL(context.Background(), k).Val(); ttl < 0 {
+			t.Errorf("key %s never expires (PTTL %v)", k, ttl)
+		}
+	}
+	if len(all) < 10 {
+		t.Errorf("only %d keys: the journey did not run?", len(all))
+	}
 }
 
 // A coordinator's /stats brings the protected figures, the charts and the
