@@ -625,11 +625,7 @@ func TestDeskGroupPace(t *testing.T) {
 	if edits >= changes {
 		t.Errorf("%d edits for %d changes: the card's changes were not coalesced", edits, changes)
 	}
-}
-
-// The bot's pace in the group keeps under Telegram's: no 429.
-func TestDeskGroupPaceNo429(t *testing.T) {
-	_, _, refused := groupPace(t)
+	// The bot's pace in the group keeps under Telegram's: no 429.
 	for _, c := range refused {
 		t.Errorf("Telegram answered 429 to the bot's %s in the group: %s", c.Method, c.Error)
 	}
