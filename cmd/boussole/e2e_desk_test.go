@@ -19,9 +19,12 @@ func askForSomeone(t *testing.T, f *family, lang string) telegramtest.Message {
 		"ar": {"نعم", "التحدث مع شخص", "نعم، أريد الكتابة إلى متطوع"},
 	}[lang]
 	f.say("/start", 1)
-	f.tap(labels[0], 1)
-	f.tap(labels[1], 1)
-	got := f.tap(labels[2], 1)
+	var got []telegramtest.Message
+	for _, label := range labels {
+		// The screen with that button, whatever else the chat shows meanwhile.
+		waitFor(t, f.tg, "a screen with "+label, func() bool { _, ok := f.last().Data(label); return ok }, f.chat)
+		got = f.tap(label, 1)
+	}
 	return got[len(got)-1]
 }
 

@@ -198,7 +198,8 @@ func TestEveryKeyExpires(t *testing.T) {
 		}
 		if strings.Contains(k, ":k:") {
 			// Wednesday 15:30 to Tuesday 00:00: 5 days 8.5 hours.
-			if want := 5*24*time.Hour + 8*time.Hour + 30*time.Minute; ttl != want {
+			// (a real Redis counts down while the test reads: a second's slack)
+			if want := 5*24*time.Hour + 8*time.Hour + 30*time.Minute; ttl > want || ttl < want-time.Second {
 				t.Errorf("week key: TTL %v, want %v", ttl, want)
 			}
 		}
