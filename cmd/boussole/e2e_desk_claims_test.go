@@ -126,14 +126,7 @@ func TestOutOfHours(t *testing.T) {
 // messages and their copies on the person's side all go, and the volunteer
 // is told.
 func TestEraseReachesBothSides(t *testing.T) {
-	tg, redisURL, logs := setup(t)
-	tg.AddGroup(deskGroup, "Bénévoles")
-	startBot(t, tg, redisURL, logs, deskEnv(nil))
-	vera := newVolunteer(t, tg, 501, "Vera")
-	f := newFamily(t, tg, 1005, "fr")
-	askForSomeone(t, f, "fr")
-	vera.take(waitCard(t, tg, "En attente", true))
-	waitFor(t, tg, "Vera has it", func() bool { return strings.Contains(f.last().Text, "vous répond maintenant") }, f.chat)
+	tg, vera, f := withVolunteer(t, 1005)
 	tg.SendText(f.chat, "Ils attendent en bas de chez moi.", f.opts...)
 	tg.SendPhoto(f.chat, "", f.opts...)
 	waitFor(t, tg, "the person's messages reach Vera", func() bool { return copiesIn(tg, vera.id) == 2 }, vera.id)
@@ -156,14 +149,7 @@ func TestEraseReachesBothSides(t *testing.T) {
 // A volunteer removed from the group loses access at once: their tickets go
 // back to the queue and the person is told someone else will take over.
 func TestRemovedVolunteerTicketsGoBack(t *testing.T) {
-	tg, redisURL, logs := setup(t)
-	tg.AddGroup(deskGroup, "Bénévoles")
-	startBot(t, tg, redisURL, logs, deskEnv(nil))
-	vera := newVolunteer(t, tg, 501, "Vera")
-	f := newFamily(t, tg, 1006, "fr")
-	askForSomeone(t, f, "fr")
-	vera.take(waitCard(t, tg, "En attente", true))
-	waitFor(t, tg, "Vera has it", func() bool { return strings.Contains(f.last().Text, "vous répond maintenant") }, f.chat)
+	tg, vera, f := withVolunteer(t, 1006)
 	tg.KickMember(deskGroup, vera.id)
 	waitFor(t, tg, "the person is told of the hand-over", func() bool {
 		return strings.Contains(f.last().Text, "relais")
@@ -181,14 +167,7 @@ func TestRemovedVolunteerTicketsGoBack(t *testing.T) {
 // An emergency word while with a volunteer: the person gets the emergency
 // screen at once, the volunteer an alert, the tree stays paused.
 func TestEmergencyWordWithVolunteer(t *testing.T) {
-	tg, redisURL, logs := setup(t)
-	tg.AddGroup(deskGroup, "Bénévoles")
-	startBot(t, tg, redisURL, logs, deskEnv(nil))
-	vera := newVolunteer(t, tg, 501, "Vera")
-	f := newFamily(t, tg, 1007, "fr")
-	askForSomeone(t, f, "fr")
-	vera.take(waitCard(t, tg, "En attente", true))
-	waitFor(t, tg, "Vera has it", func() bool { return strings.Contains(f.last().Text, "vous répond maintenant") }, f.chat)
+	tg, vera, f := withVolunteer(t, 1007)
 	tg.SendText(f.chat, "ils vont me tuer ce soir", f.opts...)
 	waitFor(t, tg, "the emergency screen", func() bool { return strings.Contains(f.last().Text, "17") }, f.chat)
 	waitFor(t, tg, "Vera gets the message and the alert", func() bool {
@@ -202,14 +181,7 @@ func TestEmergencyWordWithVolunteer(t *testing.T) {
 // The person blocks the bot while a volunteer answers: the volunteer is
 // told at once, and again if they write, rather than talking to nobody.
 func TestPersonBlocksTheBotWithVolunteer(t *testing.T) {
-	tg, redisURL, logs := setup(t)
-	tg.AddGroup(deskGroup, "Bénévoles")
-	startBot(t, tg, redisURL, logs, deskEnv(nil))
-	vera := newVolunteer(t, tg, 501, "Vera")
-	f := newFamily(t, tg, 1008, "fr")
-	askForSomeone(t, f, "fr")
-	vera.take(waitCard(t, tg, "En attente", true))
-	waitFor(t, tg, "Vera has it", func() bool { return strings.Contains(f.last().Text, "vous répond maintenant") }, f.chat)
+	tg, vera, f := withVolunteer(t, 1008)
 	blocked := func() int { return strings.Count(transcript(tg.BotMessages(vera.id)), "bloqué") }
 	tg.Block(f.chat)
 	waitFor(t, tg, "Vera is told the person blocked the bot", func() bool { return blocked() == 1 }, vera.id)

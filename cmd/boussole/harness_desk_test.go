@@ -155,3 +155,18 @@ func noIdentity(t *testing.T, tg *telegramtest.Server, person int64, secrets []s
 		}
 	}
 }
+
+// withVolunteer starts the bot with a desk, a volunteer Vera (501) and a
+// person (chat, French) whose request Vera has taken.
+func withVolunteer(t *testing.T, chat int64) (*telegramtest.Server, *volunteer, *family) {
+	t.Helper()
+	tg, redisURL, logs := setup(t)
+	tg.AddGroup(deskGroup, "Bénévoles")
+	startBot(t, tg, redisURL, logs, deskEnv(nil))
+	vera := newVolunteer(t, tg, 501, "Vera")
+	f := newFamily(t, tg, chat, "fr")
+	askForSomeone(t, f, "fr")
+	vera.take(waitCard(t, tg, "En attente", true))
+	waitFor(t, tg, "Vera has it", func() bool { return strings.Contains(f.last().Text, "vous répond maintenant") }, f.chat)
+	return tg, vera, f
+}
