@@ -684,7 +684,9 @@ func TestDeskGroupHonoursRetryAfter(t *testing.T) {
 	if refused.IsZero() {
 		t.Fatal("the fault did not catch the card's edit")
 	}
-	if wait := next.Sub(refused); wait < retryAfter*time.Second {
+	// (no write after the 429 at all: the refused edit was a repeat of one
+	// already shown, and nothing else had to be written)
+	if wait := next.Sub(refused); !next.IsZero() && wait < retryAfter*time.Second {
 		t.Errorf("the group was written to again %v after a 429 with retry_after %d s", wait.Round(time.Millisecond), retryAfter)
 	}
 }
