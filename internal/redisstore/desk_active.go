@@ -15,7 +15,18 @@ import (
 // pipeline per batch.
 func (d *Desk) Active(ctx context.Context) ([]handoff.Ticket, error) {
 	var out []handoff.Ticket
-	iter := d.c.Scan(ctx, 0, d.key("open:*"), 500).Iterator()
+	// SCAN walks one node: on a Cluster, the one that holds the desk's slot.
+	var node interface {
+		Scan(ctx context.Context, cursor uint64, match string, count int64) *redis.ScanCmd
+	} = d.c
+	if cc, ok := d.c.(*redis.ClusterClient); ok {
+		m, err := cc.MasterForKey(ctx, d.key("queue"))
+		if err != nil {
+			return nil, fmt.Errorf("active tickets: %w", err)
+		}
+		node = m
+	}
+	iter := node.Scan(ctx, 0, d.key("open:*"), 500).Iterator()
 	var keys []string
 	flush := func() error {
 		if len(keys) == 0 {
