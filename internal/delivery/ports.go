@@ -50,7 +50,10 @@ type Queue interface {
 	Ack(ctx context.Context, chat int64, owner, raw string, sent []int, pace Pace, now time.Time) (AckResult, error)
 	// Block records that the person blocked the bot: the queue is emptied and
 	// the lease handed back; the flag clears when the person writes again.
-	Block(ctx context.Context, chat int64, owner string) error
+	// What was queued after since (when the refused send started) was
+	// written after the person came back: it stays, and its head is
+	// returned (next) to go on.
+	Block(ctx context.Context, chat int64, owner string, since time.Time) (next string, err error)
 	// Renew extends the leases this owner holds; it returns the chats whose
 	// lease it no longer holds.
 	Renew(ctx context.Context, owner string, chats []int64) (lost []int64, err error)

@@ -80,12 +80,21 @@ func (e *Engine) send(s *slot) {
 		e.ack(ctx, s, sent, now)
 	case errors.Is(err, ErrBlocked):
 		e.Stats.Blocked.Add(1)
-		log.Info().Str("outcome", "blocked").Msg("delivery: the person blocked the bot; outbox emptied")
-		if err := e.q.Block(ctx, s.chat, e.cfg.Owner); err != nil {
+		next, err := e.q.Block(ctx, s.chat, e.cfg.Owner, now)
+		if err != nil {
 			e.retry(s, now.Add(time.Second)) // keep the lease until the flag is stored
 			return
 		}
-		e.handBack(ctx, s)
+		if next == "" {
+			log.Info().Str("outcome", "blocked").Msg("delivery: the person blocked the bot; outbox emptied")
+			e.handBack(ctx, s)
+			return
+		}
+		// Queued after the refused send, once the person came back: go on.
+		e.mu.Lock()
+		e.setHeadLocked(s, next)
+		e.scheduleLocked(s, now)
+		e.mu.Unlock()
 	case errors.Is(err, ErrRejected):
 		e.Stats.Dropped.Add(1)
 		log.Warn().Str("outcome", "rejected").Msg("delivery: Telegram refused a reply; dropped")

@@ -41,7 +41,7 @@ func TestEveryKeyExpires(t *testing.T) {
 		t.Fatal(err)
 	}
 	res = mustCommit(t, f.store, commit(24, 0, 1, typicalState(), texts("r")))
-	if err := f.store.Block(ctx, 24, ownerA); err != nil {
+	if _, err := f.store.Block(ctx, 24, ownerA, farFuture); err != nil {
 		t.Fatal(err)
 	}
 	c = commit(24, res.Rev, 0, typicalState(), nil)

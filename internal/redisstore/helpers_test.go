@@ -13,6 +13,9 @@ import (
 	"github.com/boussole/boussole/internal/redistest"
 )
 
+// farFuture as the start of a refused send: everything queued was before it.
+var farFuture = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // testDB is this package's database on a shared test server.
 const testDB = 1
 

@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -103,13 +104,14 @@ func relayed(raw string) bool {
 }
 
 // Block records that the person blocked the bot and empties their outbox.
-func (s *Store) Block(ctx context.Context, chat int64, owner string) error {
+func (s *Store) Block(ctx context.Context, chat int64, owner string, since time.Time) (string, error) {
 	s.cache.evict(chat)
-	err := blockScript.Run(ctx, s.c, []string{s.key("conv", chat), s.key("out", chat), s.key("lease", chat)}, owner).Err()
-	if err != nil {
-		return fmt.Errorf("block chat %d: %w", chat, err)
+	next, err := blockScript.Run(ctx, s.c, []string{s.key("conv", chat), s.key("out", chat), s.key("lease", chat)},
+		owner, since.UnixMilli(), s.leaseTTL.Milliseconds()).Text()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return "", fmt.Errorf("block chat %d: %w", chat, err)
 	}
-	return nil
+	return next, nil
 }
 
 // Renew extends owner's leases, in one pipeline; it returns the chats whose

@@ -255,7 +255,7 @@ func TestBlock(t *testing.T) {
 	f := setup(t, Options{CacheSize: 10})
 	ctx := context.Background()
 	res := mustCommit(t, f.store, commit(45, 0, 1, typicalState(), texts("a", "b")))
-	if err := f.store.Block(ctx, 45, ownerA); err != nil {
+	if _, err := f.store.Block(ctx, 45, ownerA, farFuture); err != nil {
 		t.Fatal(err)
 	}
 	if n := f.rdb.Exists(ctx, "bsl:out:{45}", "bsl:lease:{45}").Val(); n != 0 {
@@ -278,17 +278,41 @@ func TestBlock(t *testing.T) {
 	c := commit(46, 0, 1, typicalState(), texts("x"))
 	c.Owner = ownerB
 	mustCommit(t, f.store, c)
-	if err := f.store.Block(ctx, 46, ownerA); err != nil {
+	if _, err := f.store.Block(ctx, 46, ownerA, farFuture); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.rdb.Get(ctx, "bsl:lease:{46}").Val(); got != ownerB {
 		t.Fatalf("another's lease %q after a block", got)
 	}
-	if err := f.store.Block(ctx, 47, ownerA); err != nil {
+	if _, err := f.store.Block(ctx, 47, ownerA, farFuture); err != nil {
 		t.Fatal(err)
 	}
 	if n := f.rdb.Exists(ctx, "bsl:conv:{47}").Val(); n != 0 {
 		t.Fatal("block created a record")
+	}
+}
+
+// A refusal that started before the person came back drops only what was
+// queued before it: what they asked for after unblocking goes on.
+func TestBlockKeepsWhatCameAfter(t *testing.T) {
+	f := setup(t, Options{})
+	ctx := context.Background()
+	before := texts("refused", "also before")
+	res := mustCommit(t, f.store, commit(48, 0, 1, typicalState(), before))
+	after := texts("after the unblock")
+	for i := range after {
+		after[i].At = t0.Add(time.Second).UnixMilli()
+	}
+	mustCommit(t, f.store, commit(48, res.Rev, 2, typicalState(), after))
+	next, err := f.store.Block(ctx, 48, ownerA, t0.Add(time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := textsOf(decoded(t, f, 48)); !slices.Equal(got, []string{"after the unblock"}) || next == "" {
+		t.Fatalf("after the refusal %q (next %q)", got, next)
+	}
+	if f.rdb.HExists(ctx, "bsl:conv:{48}", "blk").Val() {
+		t.Fatal("blocked though the person came back")
 	}
 }
 

@@ -377,7 +377,7 @@ func TestEnqueueNewChat(t *testing.T) {
 	}
 
 	// A person who blocked the bot is sent nothing.
-	if err := f.store.Block(ctx, volunteer, ownerA); err != nil {
+	if _, err := f.store.Block(ctx, volunteer, ownerA, farFuture); err != nil {
 		t.Fatal(err)
 	}
 	claim, err = f.store.Enqueue(ctx, volunteer, musts("x"), ownerA, t0)
