@@ -16,11 +16,12 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/boussole/boussole/internal/redistest"
 	"github.com/boussole/boussole/internal/telegramtest"
 )
 
 // e2eRedisDB is this package's database on the shared test Redis.
-const e2eRedisDB = 9
+const e2eRedisDB = redistest.DBEndToEnd
 
 // testRedis returns the URL of an empty Redis for one test: the real server
 // at TEST_REDIS_URL (CI), or an in-process miniredis on a laptop.

@@ -169,4 +169,4 @@ func TestEveryPathCanBeWalked(t *testing.T) {
 }
 
 // redisDB is this package's database on the shared test Redis.
-const redisDB = 3
+const redisDB = redistest.DBConsole

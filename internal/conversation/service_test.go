@@ -114,7 +114,7 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := redistest.New(t, 2)
+	c := redistest.New(t, redistest.DBConversation)
 	rtt := &redistest.Counter{}
 	c.AddHook(rtt)
 	store := redisstore.New(c, redisstore.Options{CacheSize: 100})

@@ -62,7 +62,12 @@ type Engine struct {
 	sem     chan struct{}
 	// drainUntil is when a stop gives up (zero while running).
 	drainUntil time.Time
-	sends      sync.WaitGroup
+	// sweeping is the chat the sweep is claiming (0: none); touched says a
+	// slot of that chat came or went meanwhile, so what the sweep read may
+	// be sent already.
+	sweeping int64
+	touched  bool
+	sends    sync.WaitGroup
 }
 
 // New returns an engine; pseudo names a chat in logs without revealing it.
@@ -127,6 +132,7 @@ func (e *Engine) Hold(chat int64, c Claim) {
 
 // addLocked starts sending a chat from a claim.
 func (e *Engine) addLocked(chat int64, c Claim) {
+	e.touch(chat)
 	s := &slot{chat: chat, index: -1}
 	e.slots[chat] = s
 	e.setHeadLocked(s, c.Head)
@@ -203,8 +209,16 @@ func (e *Engine) dropLocked(s *slot) {
 	s.where = inNone
 	if e.slots[s.chat] == s {
 		delete(e.slots, s.chat)
+		e.touch(s.chat)
 	}
 	e.signal() // a stop waits for the last slot to go
+}
+
+// touch notes that a slot of chat came or went, for a sweep claiming it.
+func (e *Engine) touch(chat int64) {
+	if chat == e.sweeping {
+		e.touched = true
+	}
 }
 
 // signal wakes the dispatch loop.

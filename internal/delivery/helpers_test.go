@@ -23,7 +23,7 @@ import (
 )
 
 // testDB is this package's database on a shared test server.
-const testDB = 6
+const testDB = redistest.DBDelivery
 
 // deadline bounds every wait on a condition.
 const deadline = 5 * time.Second

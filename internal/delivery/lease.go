@@ -68,6 +68,9 @@ func (e *Engine) sweep(ctx context.Context, steal bool) {
 		}
 		e.mu.Lock()
 		_, mine := e.slots[chat]
+		if !mine {
+			e.sweeping, e.touched = chat, false
+		}
 		e.mu.Unlock()
 		if mine {
 			continue
@@ -77,14 +80,16 @@ func (e *Engine) sweep(ctx context.Context, steal bool) {
 			owner = "!" + owner // the store reads "!" as: take it whoever holds it
 		}
 		c, err := e.q.Claim(ctx, chat, owner)
-		if err != nil || !c.Held || c.Head == "" {
-			continue
-		}
 		e.mu.Lock()
-		if _, mine := e.slots[chat]; !mine {
+		// A step of this replica may have handed the chat over, sent the
+		// head read here and handed it back while the claim was on its
+		// way: that head is gone. Whatever is queued now has a slot, or
+		// the next sweep finds it (the lease is this replica's).
+		if err == nil && c.Held && c.Head != "" && !e.touched && e.slots[chat] == nil {
 			e.addLocked(chat, c)
 			n++
 		}
+		e.sweeping = 0
 		e.mu.Unlock()
 	}
 	if n > 0 {

@@ -41,7 +41,7 @@ func (hold) Backlog() int               { return 0 }
 // to the person; a conversation still going is left alone, and so is a
 // ticket younger than that.
 func TestIdleTicketsClosedKindly(t *testing.T) {
-	rdb := redistest.New(t, 8)
+	rdb := redistest.New(t, redistest.DBHandoff)
 	ctx := context.Background()
 	b, err := i18n.New()
 	if err != nil {

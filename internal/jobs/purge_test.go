@@ -10,7 +10,7 @@ import (
 )
 
 // testDB is this package's Redis database (redistest).
-const testDB = 7
+const testDB = redistest.DBJobs
 
 func TestFamily(t *testing.T) {
 	for key, want := range map[string]string{

@@ -13,7 +13,7 @@ import (
 )
 
 // testDB is this package's database on a shared test server.
-const testDB = 4
+const testDB = redistest.DBObservatory
 
 // wed is a Wednesday afternoon in Paris, in ISO week 2026-W48.
 var wed = time.Date(2026, 11, 25, 15, 30, 0, 0, paris)

@@ -13,7 +13,7 @@ import (
 )
 
 // deskTestDB is the desk tests' database on a shared test server.
-const deskTestDB = 3
+const deskTestDB = redistest.DBDesk
 
 // deskFixture is an empty database and a desk on it.
 type deskFixture struct {

@@ -17,7 +17,7 @@ import (
 var farFuture = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // testDB is this package's database on a shared test server.
-const testDB = 1
+const testDB = redistest.DBStore
 
 // t0 is the clock of the tests: windows and paces are computed from the
 // times passed in, never by sleeping.

@@ -14,6 +14,22 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
+// The database of each package's tests on a shared server, one each, so
+// that packages tested in parallel never flush each other's data. The load
+// tool (cmd/boussole-load) uses 12 and 13.
+const (
+	DBStore        = 1
+	DBConversation = 2
+	DBDesk         = 3
+	DBObservatory  = 4
+	DBScheduler    = 5
+	DBDelivery     = 6
+	DBJobs         = 7
+	DBHandoff      = 8
+	DBEndToEnd     = 9
+	DBConsole      = 10
+)
+
 // New returns a client on an empty database db, closed when the test ends.
 //
 // With TEST_REDIS_URL set it connects to that server, selects db and flushes

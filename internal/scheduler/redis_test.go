@@ -10,7 +10,7 @@ import (
 )
 
 // testDB is this package's Redis database (see redistest).
-const testDB = 5
+const testDB = redistest.DBScheduler
 
 // Two replicas on one Redis, locking with redisstore.Lock: each firing runs
 // once, and its lock expires.
