@@ -34,6 +34,13 @@ type Update struct {
 	Edited   bool   // an edit of message MsgID (Text holds the new text or caption)
 	Caption  bool   // Text is a media caption
 	Left     bool   // KindMember in a group: user From is no longer a member
+
+	// A document (Media "document"): what an admin's upload needs to fetch
+	// it. Never logged.
+	FileID   string
+	FileName string
+	FileSize int64
+	FileMIME string
 }
 
 // command splits "/cmd arg" (the adapter has already removed any @BotName).

@@ -48,43 +48,50 @@ func isUIOnly(id string) bool {
 
 func loadCatalogs(t *testing.T) map[string]catalog {
 	t.Helper()
-	files, err := fs.Glob(locales.FS, "active.*.toml")
+	files, err := fs.Glob(locales.FS, "*.*.toml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var want []string
-	for _, l := range catalogLangs {
-		want = append(want, "active."+l+".toml")
-	}
-	sort.Strings(want)
-	if !slices.Equal(files, want) {
-		t.Fatalf("locale files %v, want %v: add a new language to catalogLangs and pluralForms", files, want)
+	for _, f := range files {
+		parts := strings.Split(f, ".")
+		if !slices.Contains(catalogLangs, parts[len(parts)-2]) {
+			t.Fatalf("locale file %s: add a new language to catalogLangs and pluralForms", f)
+		}
 	}
 	out := map[string]catalog{}
 	for _, lang := range catalogLangs {
-		data, err := fs.ReadFile(locales.FS, "active."+lang+".toml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var raw map[string]any
-		if _, err := toml.Decode(string(data), &raw); err != nil {
-			t.Fatalf("active.%s.toml: %v", lang, err)
-		}
 		c := catalog{}
-		for id, v := range raw {
-			table, ok := v.(map[string]any)
-			if !ok {
-				t.Errorf("active.%s.toml: %s is not a table: write [%s] then other = \"…\"", lang, id, id)
-				continue
+		topics, _ := fs.Glob(locales.FS, "*."+lang+".toml")
+		if !slices.Contains(topics, "active."+lang+".toml") {
+			t.Fatalf("no active.%s.toml", lang)
+		}
+		for _, name := range topics {
+			data, err := fs.ReadFile(locales.FS, name)
+			if err != nil {
+				t.Fatal(err)
 			}
-			c[id] = map[string]string{}
-			for form, text := range table {
-				s, ok := text.(string)
+			var raw map[string]any
+			if _, err := toml.Decode(string(data), &raw); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			for id, v := range raw {
+				table, ok := v.(map[string]any)
 				if !ok {
-					t.Errorf("active.%s.toml: %s.%s is not a string", lang, id, form)
+					t.Errorf("%s: %s is not a table: write [%s] then other = \"…\"", name, id, id)
 					continue
 				}
-				c[id][form] = s
+				if _, dup := c[id]; dup {
+					t.Errorf("%s: %s is written in another %s file too", name, id, lang)
+				}
+				c[id] = map[string]string{}
+				for form, text := range table {
+					s, ok := text.(string)
+					if !ok {
+						t.Errorf("%s: %s.%s is not a string", name, id, form)
+						continue
+					}
+					c[id][form] = s
+				}
 			}
 		}
 		out[lang] = c
@@ -133,7 +140,7 @@ func TestAllKeysHaveValue(t *testing.T) {
 					t.Errorf("active.%s.toml: %s has an unknown key %q", lang, id, form)
 				}
 				if strings.TrimSpace(s) == "" {
-					t.Errorf("active.%s.toml: %s.%s is empty", lang, id, form)
+					t.Errorf("%s locales: %s.%s is empty", lang, id, form)
 				}
 				if _, err := template.New(id).Parse(s); err != nil {
 					t.Errorf("active.%s.toml: %s.%s: %v", lang, id, form, err)

@@ -27,11 +27,12 @@ type Bundle struct {
 // New loads the embedded locales.
 func New() (*Bundle, error) { return Load(locales.FS) }
 
-// Load reads every active.<lang>.toml of fsys.
+// Load reads every <topic>.<lang>.toml of fsys (active.<lang>.toml and
+// the files of each topic).
 func Load(fsys fs.FS) (*Bundle, error) {
 	b := goi18n.NewBundle(language.French)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-	files, err := fs.Glob(fsys, "active.*.toml")
+	files, err := fs.Glob(fsys, "*.*.toml")
 	if err != nil {
 		return nil, err
 	}
