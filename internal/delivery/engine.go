@@ -62,12 +62,11 @@ type Engine struct {
 	sem     chan struct{}
 	// drainUntil is when a stop gives up (zero while running).
 	drainUntil time.Time
-	// sweeping is the chat the sweep is claiming (0: none); touched says a
-	// slot of that chat came or went meanwhile, so what the sweep read may
-	// be sent already.
-	sweeping int64
-	touched  bool
-	sends    sync.WaitGroup
+	sends      sync.WaitGroup
+	// sent is, per chat whose slot went lately, the last entry this
+	// replica acknowledged there: a claim read before it was sent (a
+	// step's handed over late, a sweep's) names a head that is gone.
+	sent map[int64]mark
 }
 
 // New returns an engine; pseudo names a chat in logs without revealing it.
@@ -98,7 +97,7 @@ func New(cfg Config, q Queue, api API, lim Limiter, log zerolog.Logger, pseudo f
 		cfg.Now = time.Now
 	}
 	return &Engine{cfg: cfg, q: q, api: api, lim: lim, log: log, pseudo: pseudo,
-		slots: map[int64]*slot{}, wake: make(chan struct{}, 1), sem: make(chan struct{}, cfg.Parallel)}
+		slots: map[int64]*slot{}, sent: map[int64]mark{}, wake: make(chan struct{}, 1), sem: make(chan struct{}, cfg.Parallel)}
 }
 
 // Owner is this replica's lease token.
@@ -127,12 +126,53 @@ func (e *Engine) Hold(chat int64, c Claim) {
 		s.lost = false
 		return
 	}
+	if e.staleLocked(chat, c.Head) {
+		// The step read the head before this replica sent it, and its
+		// goroutine comes back only now: ask the store what is left.
+		go e.claimAgain(chat)
+		return
+	}
 	e.addLocked(chat, c)
+}
+
+// mark is the position of an entry in a chat's outbox: its erase epoch,
+// then its sequence number.
+type mark struct {
+	era, seq int64
+	at       time.Time
+}
+
+// markTTL is how long the last entry sent in a chat is remembered after its
+// slot went: far longer than a step takes from its commit to its Hold.
+const markTTL = time.Minute
+
+// staleLocked reports whether head was sent already by this replica.
+func (e *Engine) staleLocked(chat int64, head string) bool {
+	m, ok := e.sent[chat]
+	if !ok {
+		return false
+	}
+	it, _ := Decode(head)
+	return it.Era < m.era || (it.Era == m.era && it.Seq <= m.seq)
+}
+
+// claimAgain reads a chat's outbox afresh and sends what is left.
+func (e *Engine) claimAgain(chat int64) {
+	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	defer cancel()
+	c, err := e.q.Claim(ctx, chat, e.cfg.Owner)
+	if err != nil || !c.Held || c.Head == "" {
+		return // nothing left, or the sweep finds it
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.slots[chat] == nil && !e.staleLocked(chat, c.Head) {
+		e.addLocked(chat, c)
+	}
 }
 
 // addLocked starts sending a chat from a claim.
 func (e *Engine) addLocked(chat int64, c Claim) {
-	e.touch(chat)
 	s := &slot{chat: chat, index: -1}
 	e.slots[chat] = s
 	e.setHeadLocked(s, c.Head)
@@ -209,16 +249,19 @@ func (e *Engine) dropLocked(s *slot) {
 	s.where = inNone
 	if e.slots[s.chat] == s {
 		delete(e.slots, s.chat)
-		e.touch(s.chat)
+		if s.acked.seq > 0 {
+			s.acked.at = e.cfg.Now()
+			e.sent[s.chat] = s.acked
+		}
+		if len(e.sent) > 1024 {
+			for c, m := range e.sent {
+				if e.cfg.Now().Sub(m.at) > markTTL {
+					delete(e.sent, c)
+				}
+			}
+		}
 	}
 	e.signal() // a stop waits for the last slot to go
-}
-
-// touch notes that a slot of chat came or went, for a sweep claiming it.
-func (e *Engine) touch(chat int64) {
-	if chat == e.sweeping {
-		e.touched = true
-	}
 }
 
 // signal wakes the dispatch loop.

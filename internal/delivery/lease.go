@@ -68,9 +68,6 @@ func (e *Engine) sweep(ctx context.Context, steal bool) {
 		}
 		e.mu.Lock()
 		_, mine := e.slots[chat]
-		if !mine {
-			e.sweeping, e.touched = chat, false
-		}
 		e.mu.Unlock()
 		if mine {
 			continue
@@ -85,11 +82,10 @@ func (e *Engine) sweep(ctx context.Context, steal bool) {
 		// head read here and handed it back while the claim was on its
 		// way: that head is gone. Whatever is queued now has a slot, or
 		// the next sweep finds it (the lease is this replica's).
-		if err == nil && c.Held && c.Head != "" && !e.touched && e.slots[chat] == nil {
+		if err == nil && c.Held && c.Head != "" && e.slots[chat] == nil && !e.staleLocked(chat, c.Head) {
 			e.addLocked(chat, c)
 			n++
 		}
-		e.sweeping = 0
 		e.mu.Unlock()
 	}
 	if n > 0 {

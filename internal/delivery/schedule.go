@@ -18,6 +18,7 @@ type slot struct {
 	inflight  bool
 	reclaim   bool // a step of this replica took the lease again while a send was in flight
 	lost      bool // the lease is gone: drop the slot once the send in flight ends
+	acked     mark // the last entry acknowledged
 	score     int64
 	index     int // in its heap, -1 when in none
 	where     int // inNone, inReady, inWaiting

@@ -165,6 +165,9 @@ func (e *Engine) ack(ctx context.Context, s *slot, sent []int, now time.Time) {
 		return
 	}
 	s.unacked, s.ackOnly = nil, false
+	if s.item.Era > s.acked.era || (s.item.Era == s.acked.era && s.item.Seq > s.acked.seq) {
+		s.acked = mark{era: s.item.Era, seq: s.item.Seq}
+	}
 	if res.Escaped && len(sent) > 0 {
 		// Queued before an erase that happened while it was on its way.
 		e.Stats.Escaped.Add(1)

@@ -41,3 +41,28 @@ func TestSweepNeverResendsWhatAStepSent(t *testing.T) {
 	waitFor(t, "the menu sent", func() bool { return slices.Contains(api.sentTo(chat), "menu") })
 	equal(t, "sent", api.sentTo(chat), []string{"welcome", "menu"})
 }
+
+// A step whose commit read the head before the engine sent it, and which
+// hands its claim over only after that head and its own replies went out,
+// must not make the engine send that head again (the welcome shown again
+// after the menu).
+func TestLateHoldNeverResendsWhatWasSent(t *testing.T) {
+	e := newEnv(t, 3*time.Second)
+	api := newAPI()
+	eng := newEngine(e, config("A"), api, &fakeLimiter{})
+	run(t, eng, time.Second)
+
+	const chat = 1202
+	entered, release := api.gate("welcome")
+	e.put(eng, chat, text("welcome"))
+	<-entered
+	late := e.commit(eng.Owner(), chat, text("menu")) // its head: the welcome, on its way
+	release()
+	waitFor(t, "the menu sent and the lease handed back", func() bool {
+		return slices.Contains(api.sentTo(chat), "menu") && !e.exists(e.key("lease", chat))
+	})
+	eng.Hold(chat, late) // the step's goroutine comes back only now
+	e.put(eng, chat, text("next"))
+	waitFor(t, "the next reply sent", func() bool { return slices.Contains(api.sentTo(chat), "next") })
+	equal(t, "sent", api.sentTo(chat), []string{"welcome", "menu", "next"})
+}
