@@ -294,9 +294,21 @@ func TestUpdatesFromTheLibrary(t *testing.T) {
 			media("voice", true, true)},
 		{"audio", models.Update{Message: inPrivate(models.Message{Audio: &models.Audio{FileID: "a"}})}, true,
 			media("audio", true, true)},
-		{"document", models.Update{Message: inPrivate(models.Message{Document: &file})}, true,
-			media("document", true, true)},
-		{"animation (also a document)", models.Update{Message: inPrivate(models.Message{Document: &file,
+		{"document", models.Update{Message: inPrivate(models.Message{Document: &models.Document{FileID: "f",
+			FileUniqueID: "u", FileName: "horaires.yaml", MimeType: "application/yaml", FileSize: 812,
+			Thumbnail: &models.PhotoSize{FileID: "t", Width: 1, Height: 1}}, Caption: "à jour"})}, true,
+			func() conversation.Update {
+				u := media("document", true, true)
+				u.Text, u.FileID, u.FileName, u.FileSize, u.FileMIME = "à jour", "f", "horaires.yaml", 812, "application/yaml"
+				return u
+			}()},
+		{"edited document", models.Update{EditedMessage: inPrivate(models.Message{EditDate: 2, Document: &file})}, true,
+			func() conversation.Update {
+				u := media("document", true, true)
+				u.Edited, u.FileID = true, "f"
+				return u
+			}()},
+		{"animation (also a document, no file for an upload)", models.Update{Message: inPrivate(models.Message{Document: &file,
 			Animation: &models.Animation{FileID: "g"}})}, true, media("animation", true, true)},
 		{"sticker", models.Update{Message: inPrivate(models.Message{Sticker: &models.Sticker{FileID: "s"}})}, true,
 			media("sticker", true, false)},
