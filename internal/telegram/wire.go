@@ -223,6 +223,17 @@ type document struct {
 	FileSize int64  `json:"file_size"`
 }
 
+type getFile struct {
+	FileID string `json:"file_id"`
+}
+
+// file is getFile's answer: where to download the file, and its size when
+// Telegram knows it.
+type file struct {
+	FileSize int64  `json:"file_size"`
+	FilePath string `json:"file_path"`
+}
+
 type messageRef struct {
 	ID int `json:"message_id"`
 }
