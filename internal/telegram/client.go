@@ -20,9 +20,10 @@ const DefaultAPIURL = "https://api.telegram.org"
 // Client calls Bot API methods with JSON bodies, and with
 // multipart/form-data bodies the few that upload a file (Upload).
 type Client struct {
-	base string // <api>/bot<token>/
-	http *http.Client
-	pool sync.Pool // *bytes.Buffer
+	base  string // <api>/bot<token>/
+	files string // <api>/file/bot<token>/
+	http  *http.Client
+	pool  sync.Pool // *bytes.Buffer
 	// Timeout bounds a call whose context has no deadline of its own.
 	Timeout time.Duration
 }
@@ -39,7 +40,9 @@ func NewClient(apiURL, token string, hc *http.Client) *Client {
 			IdleConnTimeout:     90 * time.Second,
 		}}
 	}
-	return &Client{base: strings.TrimRight(apiURL, "/") + "/bot" + token + "/", http: hc, Timeout: DefaultTimeout}
+	api := strings.TrimRight(apiURL, "/")
+	return &Client{base: api + "/bot" + token + "/", files: api + "/file/bot" + token + "/", http: hc,
+		Timeout: DefaultTimeout}
 }
 
 // APIError is an answer of the Bot API with ok=false.

@@ -14,6 +14,7 @@ import (
 	"github.com/boussole/boussole/internal/conversation"
 	"github.com/boussole/boussole/internal/delivery"
 	"github.com/boussole/boussole/internal/flow"
+	"github.com/boussole/boussole/internal/telegramtest"
 )
 
 // The contract with the Bot API: what we send decodes into go-telegram/bot's
@@ -61,6 +62,8 @@ func TestRequestsMatchTheLibrary(t *testing.T) {
 		"editMessageCaption": {ok(t, msg(4, 5))},
 		"getChatMember":      {ok(t, member)},
 		"getMe":              {ok(t, models.User{ID: 1, IsBot: true, FirstName: "Boussole", Username: "BoussoleBot"})},
+		"getFile":            {ok(t, models.File{FileID: "f", FileUniqueID: "u", FileSize: 5, FilePath: "documents/file_7.yaml"})},
+		"file_7.yaml":        {"a: b\n"}, // the download of its file_path
 	})
 	ctx := context.Background()
 	buttons := [][]flow.Button{{{Label: "Prendre", Data: "d:take:1"}}, {{Label: "⬅️", Data: flow.ButtonBack}}}
@@ -210,6 +213,20 @@ func TestRequestsMatchTheLibrary(t *testing.T) {
 			t.Errorf("sent %+v", p)
 		}
 	})
+	t.Run("getFile and the download", func(t *testing.T) {
+		data, err := s.Download(ctx, "f", 5)
+		if err != nil || string(data) != "a: b\n" {
+			t.Fatal(data, err)
+		}
+		var p bot.GetFileParams
+		strict(t, "getFile", rec.body(t, "getFile", 0), &p)
+		if p.FileID != "f" {
+			t.Errorf("sent %+v", p)
+		}
+		if rec.calls("file_7.yaml") != 1 {
+			t.Errorf("%d downloads", rec.calls("file_7.yaml"))
+		}
+	})
 	t.Run("setWebhook", func(t *testing.T) {
 		b, _ := json.Marshal(&setWebhook{URL: "https://x/hook", SecretToken: "s", AllowedUpdates: allowedUpdates})
 		var p bot.SetWebhookParams
@@ -294,9 +311,21 @@ func TestUpdatesFromTheLibrary(t *testing.T) {
 			media("voice", true, true)},
 		{"audio", models.Update{Message: inPrivate(models.Message{Audio: &models.Audio{FileID: "a"}})}, true,
 			media("audio", true, true)},
-		{"document", models.Update{Message: inPrivate(models.Message{Document: &file})}, true,
-			media("document", true, true)},
-		{"animation (also a document)", models.Update{Message: inPrivate(models.Message{Document: &file,
+		{"document", models.Update{Message: inPrivate(models.Message{Document: &models.Document{FileID: "f",
+			FileUniqueID: "u", FileName: "horaires.yaml", MimeType: "application/yaml", FileSize: 812,
+			Thumbnail: &models.PhotoSize{FileID: "t", Width: 1, Height: 1}}, Caption: "à jour"})}, true,
+			func() conversation.Update {
+				u := media("document", true, true)
+				u.Text, u.FileID, u.FileName, u.FileSize, u.FileMIME = "à jour", "f", "horaires.yaml", 812, "application/yaml"
+				return u
+			}()},
+		{"edited document", models.Update{EditedMessage: inPrivate(models.Message{EditDate: 2, Document: &file})}, true,
+			func() conversation.Update {
+				u := media("document", true, true)
+				u.Edited, u.FileID = true, "f"
+				return u
+			}()},
+		{"animation (also a document, no file for an upload)", models.Update{Message: inPrivate(models.Message{Document: &file,
 			Animation: &models.Animation{FileID: "g"}})}, true, media("animation", true, true)},
 		{"sticker", models.Update{Message: inPrivate(models.Message{Sticker: &models.Sticker{FileID: "s"}})}, true,
 			media("sticker", true, false)},
@@ -412,4 +441,40 @@ func chatMember(status models.ChatMemberType, user int64, isMember bool) models.
 		m.Banned = &models.ChatMemberBanned{User: u}
 	}
 	return m
+}
+
+// The fake's getFile answers and documents have the library's shapes, with
+// no field the library does not know: tests against the fake hold.
+func TestFakeFileShapesMatchTheLibrary(t *testing.T) {
+	tg := telegramtest.New()
+	defer tg.Close()
+	tg.SendDocumentData(9, "horaires.yaml", "application/yaml", []byte("a: b\n"))
+	c := NewClient(tg.URL(), tg.Token(), nil)
+	ctx := context.Background()
+	var us []struct {
+		Message struct {
+			Document json.RawMessage `json:"document"`
+		} `json:"message"`
+	}
+	if err := c.Call(ctx, "getUpdates", &getUpdates{AllowedUpdates: allowedUpdates}, &us); err != nil || len(us) != 1 {
+		t.Fatal(us, err)
+	}
+	var d models.Document
+	strict(t, "document", us[0].Message.Document, &d)
+	if d.FileID == "" || d.FileUniqueID == "" || d.FileName != "horaires.yaml" || d.MimeType != "application/yaml" || d.FileSize != 5 {
+		t.Errorf("document %+v", d)
+	}
+	var raw json.RawMessage
+	if err := c.Call(ctx, "getFile", &getFile{FileID: d.FileID}, &raw); err != nil {
+		t.Fatal(err)
+	}
+	var f models.File
+	strict(t, "getFile", raw, &f)
+	if f.FileID != d.FileID || f.FileUniqueID != d.FileUniqueID || f.FileSize != 5 || f.FilePath == "" {
+		t.Errorf("file %+v", f)
+	}
+	var lean file
+	if err := json.Unmarshal(raw, &lean); err != nil || lean.FileSize != f.FileSize || lean.FilePath != f.FilePath {
+		t.Errorf("lean %+v %v", lean, err)
+	}
 }

@@ -81,6 +81,10 @@ func convertMessage(id int64, m *message, edited bool) (conversation.Update, boo
 	if cu.Caption {
 		cu.Text = m.Caption
 	}
+	if cu.Media == "document" {
+		d := m.Document
+		cu.FileID, cu.FileName, cu.FileSize, cu.FileMIME = d.FileID, d.FileName, d.FileSize, d.MimeType
+	}
 	return cu, true
 }
 

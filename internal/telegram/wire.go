@@ -193,12 +193,12 @@ type message struct {
 	Poll         *pollMessage `json:"poll"`
 
 	// Content that may carry a caption.
-	Video     present `json:"video"`
-	Animation present `json:"animation"`
-	Audio     present `json:"audio"`
-	Document  present `json:"document"`
-	Voice     present `json:"voice"`
-	PaidMedia present `json:"paid_media"`
+	Video     present   `json:"video"`
+	Animation present   `json:"animation"`
+	Audio     present   `json:"audio"`
+	Document  *document `json:"document"`
+	Voice     present   `json:"voice"`
+	PaidMedia present   `json:"paid_media"`
 	// Other content; a message with none of it is a service message
 	// (someone joined, a pinned message, a new title…).
 	Sticker         present `json:"sticker"`
@@ -213,6 +213,25 @@ type message struct {
 	Invoice         present `json:"invoice"`
 	Giveaway        present `json:"giveaway"`
 	GiveawayWinners present `json:"giveaway_winners"`
+}
+
+// document is a general file; what an admin's upload needs to fetch it.
+type document struct {
+	FileID   string `json:"file_id"`
+	FileName string `json:"file_name"`
+	MimeType string `json:"mime_type"`
+	FileSize int64  `json:"file_size"`
+}
+
+type getFile struct {
+	FileID string `json:"file_id"`
+}
+
+// file is getFile's answer: where to download the file, and its size when
+// Telegram knows it.
+type file struct {
+	FileSize int64  `json:"file_size"`
+	FilePath string `json:"file_path"`
 }
 
 type messageRef struct {

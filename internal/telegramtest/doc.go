@@ -11,8 +11,9 @@
 //
 // The test side plays the users: [Server.SendText], [Server.Tap], the media
 // senders ([Server.SendPhoto], [Server.SendVideo], [Server.SendDocument],
-// [Server.SendVoice], [Server.SendSticker], [Server.SendContact],
-// [Server.SendPoll], ... and [Server.SendAlbum], one update per part),
+// [Server.SendDocumentData], [Server.SendVoice], [Server.SendSticker],
+// [Server.SendContact], [Server.SendPoll], ... and [Server.SendAlbum], one
+// update per part),
 // [Server.EditText] and [Server.EditCaption] (edited_message),
 // [Server.Push] and [Server.PushRaw] create updates, which the bot receives
 // either by long
@@ -35,6 +36,14 @@
 // multipart/form-data or named by a file_id; the answers carry the photo's
 // sizes (read from the PNG, JPEG or GIF) or the document's name, type and
 // size, and [Server.File] gives back the bytes the bot uploaded.
+//
+// The bot fetches files as from Telegram: getFile answers a File with its
+// file_path (and "Bad Request: file is too big" over 20 MB), and GET
+// /file/bot<token>/<file_path> serves the bytes (404 for a path getFile
+// never gave, 401 for a wrong token). [Server.SendDocumentData] makes a
+// user send a file with its content; the files of [Server.SendDocument]
+// and of users' photos serve placeholder bytes of their announced size.
+// Downloads are recorded, and fail or hang, under [DownloadMethod].
 //
 // What the bot does is visible through [Server.Chat] (the messages a user
 // would see, edits and deletions applied; with their kind, caption, file

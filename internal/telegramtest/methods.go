@@ -43,6 +43,7 @@ func init() {
 	register("copyMessages", (*Server).handleCopyMessages)
 	register("sendPhoto", (*Server).handleSendPhoto)
 	register("sendDocument", (*Server).handleSendDocument)
+	register("getFile", (*Server).handleGetFile)
 	register("sendChatAction", (*Server).handleSendChatAction)
 	register("getChatMember", (*Server).handleGetChatMember)
 	register("answerCallbackQuery", (*Server).handleAnswerCallbackQuery)

@@ -60,6 +60,8 @@ type Server struct {
 	nextCallback int64
 	nextFileID   int64
 	files        map[string]*storedFile // by file_id: photos and documents
+	pathOf       map[string]string      // file_id → the file_path getFile gave
+	pathFiles    map[string]string      // file_path → file_id
 	commands     map[commandKey][]models.BotCommand
 	calls        []Call
 	faults       []*fault
@@ -313,6 +315,10 @@ func marshal(v any) []byte {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/file/bot") {
+		s.serveFile(w, r)
+		return
+	}
 	start := s.now()
 	token, method, ok := splitPath(r.URL.Path)
 	var res *result
