@@ -269,7 +269,9 @@ func TestVersionsCorrupt(t *testing.T) {
 
 func TestVersionsWatch(t *testing.T) {
 	rdb, v := setupVersions(t)
-	other := redis.NewClient(rdb.Options())
+	o := rdb.Options()
+	other := redis.NewClient(&redis.Options{Addr: o.Addr, DB: o.DB, Username: o.Username, Password: o.Password,
+		TLSConfig: o.TLSConfig, DisableIdentity: o.DisableIdentity})
 	defer other.Close()
 	publisher := NewVersions(other)
 
