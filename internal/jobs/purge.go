@@ -54,10 +54,12 @@ const (
 // with "bsl" as the prefix (it is replaced by PurgeConfig.Prefix): the
 // observatory's weekly key must be gone a day after its week (8 days from
 // any moment of it is at most that), the sending rate's state is worth
-// nothing after a minute.
+// nothing after a minute, an admin's draft of a flow version is kept a
+// day (redisstore.DraftTTL).
 var DefaultFamilyTTL = map[string]time.Duration{
-	"bsl:{obs}:k": 8 * 24 * time.Hour,
-	"rate:bsl":    time.Hour,
+	"bsl:{obs}:k":       8 * 24 * time.Hour,
+	"rate:bsl":          time.Hour,
+	"bsl:{flows}:draft": 24 * time.Hour,
 }
 
 // personalFamilies are the families about one person, after the prefix.

@@ -22,6 +22,9 @@ func TestFamily(t *testing.T) {
 		"rate:bsl:send":          "rate:bsl:send",
 		"bsl:group":              "bsl:group",
 		"bsl:lock:{board}":       "bsl:lock:{board}",
+		"bsl:{flows}:v:12":       "bsl:{flows}:v",
+		"bsl:{flows}:head":       "bsl:{flows}:head",
+		"bsl:{flows}:draft:77":   "bsl:{flows}:draft",
 		"1:2":                    "?",
 	} {
 		if got := Family(key); got != want {
@@ -44,6 +47,10 @@ func TestPurge(t *testing.T) {
 		"bsl:{obs}:d:2026-11-23": DefaultKeyTTL,
 		"bsl:{obs}:k:2026-W48":   8 * 24 * time.Hour,
 		"rate:bsl:send":          time.Hour,
+		"bsl:{flows}:head":       DefaultKeyTTL,
+		"bsl:{flows}:v:12":       DefaultKeyTTL,
+		"bsl:{flows}:journal":    DefaultKeyTTL,
+		"bsl:{flows}:draft:77":   24 * time.Hour,
 	}
 	for k := range bare {
 		if err := rdb.Set(ctx, k, "x", 0).Err(); err != nil {
@@ -66,7 +73,7 @@ func TestPurge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "scanned 1211, fixed 8 (bsl:conv 2, bsl:msgs 1, bsl:{desk}:seq 1, bsl:{desk}:t 1, bsl:{obs}:d 1, bsl:{obs}:k 1, rate:bsl:send 1)"
+	want := "scanned 1215, fixed 12 (bsl:conv 2, bsl:msgs 1, bsl:{desk}:seq 1, bsl:{desk}:t 1, bsl:{flows}:draft 1, bsl:{flows}:head 1, bsl:{flows}:journal 1, bsl:{flows}:v 1, bsl:{obs}:d 1, bsl:{obs}:k 1, rate:bsl:send 1)"
 	if sum != want {
 		t.Errorf("summary %q\nwant    %q", sum, want)
 	}
@@ -83,8 +90,8 @@ func TestPurge(t *testing.T) {
 	if ttl := rdb.PTTL(ctx, "other:thing").Val(); ttl != -1 {
 		t.Errorf("other:thing: PTTL %v: a key of someone else was touched", ttl)
 	}
-	if n := rdb.DBSize(ctx).Val(); n != 1212 {
-		t.Errorf("%d keys after the purge, want 1212: a key was deleted", n)
+	if n := rdb.DBSize(ctx).Val(); n != 1216 {
+		t.Errorf("%d keys after the purge, want 1216: a key was deleted", n)
 	}
 	keys, err := rdb.Keys(ctx, "*bsl:*").Result()
 	if err != nil {
@@ -105,7 +112,7 @@ func TestPurge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum != "scanned 1211, fixed 0" {
+	if sum != "scanned 1215, fixed 0" {
 		t.Errorf("second run: %q", sum)
 	}
 	for _, k := range keys {

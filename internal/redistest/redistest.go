@@ -28,6 +28,7 @@ const (
 	DBHandoff      = 8
 	DBEndToEnd     = 9
 	DBConsole      = 10
+	DBVersions     = 11
 )
 
 // New returns a client on an empty database db, closed when the test ends.
