@@ -389,12 +389,16 @@ func (e *editor) scalarSpan(v *yaml.Node, inFlow bool, keyCol int) (int, int) {
 	switch v.Style {
 	case yaml.LiteralStyle, yaml.FoldedStyle:
 		end := e.lineEnd(start)
+		content := -1 // the indentation of the block, given by its first line
 		for line := v.Line + 1; line <= len(e.lines); line++ {
 			ind, blank := e.indentOf(line)
 			if blank {
 				continue
 			}
-			if ind < keyCol { // not more indented than its key: the block is over
+			if content < 0 {
+				content = ind
+			}
+			if ind < keyCol || ind < content { // the block is over
 				break
 			}
 			end = e.lineEnd(e.lines[line-1])
