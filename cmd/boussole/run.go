@@ -24,6 +24,8 @@ const usage = `Usage:
   boussole flows check [--lang fr|ar|en] [PATH…] validate flows (a folder or files)
   boussole flows graph [--flow FILE] [--lang fr|ar]
                                                  draw a flow as a Mermaid chart
+  boussole flows diff [--lang fr|ar|en] OLD NEW  what changed between two versions of a flow file
+                                                 (or of resources.yaml, with the shipped flow)
   boussole stats export [--from DAY] [--to DAY] [--format csv|json]
                                                  the observatory's anonymous figures (REDIS_URL), small counts hidden
 `
@@ -52,6 +54,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 				return runCheck(args[2:], stdout, stderr)
 			case "graph":
 				return runGraph(args[2:], stdout, stderr)
+			case "diff":
+				return runDiff(args[2:], stdout, stderr)
 			}
 		}
 	case "help", "-h", "--help":

@@ -49,9 +49,15 @@ type Flow struct {
 	Version   string // hash of the flow and resource files
 	Languages []string
 	Start     string
+	// Menu is where a person whose screen disappeared in a new version of
+	// the flow lands (the start when empty): never the first questions again.
+	Menu      string
 	Emergency Emergency
 	Nodes     map[string]*Node
 	Resources map[string]*Resource
+
+	// order is the node ids in the order of the file.
+	order []string
 
 	// noDesk: no volunteer desk answers; every handoff node leads to its
 	// Unavailable node instead (see WithoutDesk).

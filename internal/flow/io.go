@@ -47,7 +47,7 @@ type Notice string
 const (
 	NoticeMenuChanged      Notice = "menu_changed"      // stale or unknown button
 	NoticeUseButtons       Notice = "use_buttons"       // free text where a choice is expected
-	NoticeFlowUpdated      Notice = "flow_updated"      // the flow changed under the person
+	NoticeFlowUpdated      Notice = "flow_updated"      // a new version of the flow has lost the person's screen: they are at the menu
 	NoticeNoBack           Notice = "no_back"           // nothing to go back to
 	NoticeLangUnavailable  Notice = "lang_unavailable"  // flow not written in that language
 	NoticeHandoffRequested Notice = "handoff_requested" // ticket opened, someone will answer

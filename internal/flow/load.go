@@ -69,20 +69,24 @@ type gotoRef struct {
 type flowSrc struct {
 	root   *yaml.Node
 	start  *yaml.Node
+	menu   *yaml.Node
 	egotos []gotoRef // the goto of each emergency class
 	nodes  map[string]*nodeSrc
 	order  []string
 	nodesN *yaml.Node
 }
 
-var flowKeys = []string{"id", "languages", "start", "emergency", "nodes"}
+var (
+	flowKeys         = []string{"id", "languages", "start", "menu", "emergency", "nodes"}
+	requiredFlowKeys = []string{"id", "languages", "start", "emergency", "nodes"}
+)
 
 func (d *decoder) flow(data []byte) (*Flow, *flowSrc) {
 	root := d.parse(data)
 	if root == nil {
 		return nil, nil
 	}
-	fs, _ := d.fields(root, "flow", flowKeys, flowKeys)
+	fs, _ := d.fields(root, "flow", flowKeys, requiredFlowKeys)
 	if fs == nil {
 		return nil, nil
 	}
@@ -112,6 +116,10 @@ func (d *decoder) flow(data []byte) (*Flow, *flowSrc) {
 		f.Start, _ = d.id(v.val, "start")
 		src.start = v.val
 	}
+	if v, ok := fs["menu"]; ok {
+		f.Menu, _ = d.id(v.val, "menu")
+		src.menu = v.val
+	}
 	if v, ok := fs["emergency"]; ok {
 		f.Emergency, src.egotos = d.emergency(v.val, f.Languages)
 	}
@@ -131,6 +139,7 @@ func (d *decoder) flow(data []byte) (*Flow, *flowSrc) {
 				f.Nodes[id] = n
 				src.nodes[id] = ns
 				src.order = append(src.order, id)
+				f.order = append(f.order, id)
 			}
 		}
 	}

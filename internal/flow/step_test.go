@@ -388,37 +388,119 @@ func TestForgedCallback(t *testing.T) {
 	}
 }
 
-func TestFlowUpdated(t *testing.T) {
+// loadMiniMenu is the mini flow with a menu: besoin.
+func loadMiniMenu(t *testing.T) *Flow {
+	t.Helper()
+	src := strings.Replace(string(readFile(t, "testdata/mini.yaml")), "start: accueil\n", "start: accueil\nmenu: besoin\n", 1)
+	f := mustLoad(t, src, string(readFile(t, "testdata/resources.yaml")))
+	if f.Menu != "besoin" {
+		t.Fatalf("menu %q", f.Menu)
+	}
+	return f
+}
+
+// TestFlowUpdatedNodeKept: a person whose screen is still in the new version
+// goes on there, with their answers, as if nothing had happened.
+func TestFlowUpdatedNodeKept(t *testing.T) {
 	f := loadMini(t)
 	st := start(t, f, "ar")
 	st, _ = tap(t, f, st, "نعم")
 	st, _ = text(t, f, st, "13")
+	if st.Node != "besoin" || st.Vars["arr"] != "13" || !slices.Equal(st.History, []string{"accueil", "quartier"}) {
+		t.Fatalf("state %+v", st)
+	}
 	old := st
 	old.Version = "deadbeef"
 
-	for _, in := range []Input{
-		{Kind: InButton, Data: button(t, f, "besoin", "ar", "نفسي")},
-		{Kind: InButton, Data: "deadbeef:besoin:0"},
-		{Kind: InBack},
-		{Kind: InStart},
-		{Kind: InRestart},
-		{Kind: InLanguage, Lang: "ar"},
-	} {
-		next, out := step(t, f, old, in)
-		wantOut(t, out, "notice flow_updated", "message accueil")
-		if next.Node != "accueil" || len(next.History) != 0 || next.Vars != nil || next.Lang != "ar" {
+	// A button of the screen as the new version shows it is applied.
+	next, out := step(t, f, old, Input{Kind: InButton, Data: button(t, f, "besoin", "ar", "نفسي")})
+	wantOut(t, out, "message info", "message fin", "end fin")
+	if next.Version != f.Version || next.Vars["arr"] != "13" || next.Vars["need"] != "psy" || next.Lang != "ar" {
+		t.Fatalf("state %+v", next)
+	}
+	// Back, /start and a language: as in the same version, no notice.
+	next, out = step(t, f, old, Input{Kind: InBack})
+	wantOut(t, out, "message quartier")
+	if next.Version != f.Version || !slices.Equal(next.History, []string{"accueil"}) {
+		t.Fatalf("state %+v", next)
+	}
+	for _, in := range []Input{{Kind: InStart}, {Kind: InLanguage, Lang: "fr"}} {
+		next, out = step(t, f, old, in)
+		wantOut(t, out, "message besoin")
+		if next.Node != "besoin" || next.Vars["arr"] != "13" || len(next.History) != 2 {
 			t.Fatalf("%+v: state %+v", in, next)
 		}
 	}
-	// A text only restarts: it was an answer to a question that may be gone.
-	_, out := text(t, f, old, "1")
-	wantOut(t, out, "notice flow_updated", "message accueil")
-	// The language asked for is honoured.
-	next, out := step(t, f, old, Input{Kind: InLanguage, Lang: "fr"})
-	wantOut(t, out, "notice flow_updated", "message accueil")
-	if next.Lang != "fr" || out[1].Text != f.Nodes["accueil"].Rendered("fr") {
+	// A stale button of the old version: the current step again, as always.
+	next, out = step(t, f, old, Input{Kind: InButton, Data: "deadbeef:besoin:0"})
+	wantOut(t, out, "notice menu_changed", "message besoin")
+	if next.Node != "besoin" || next.Version != f.Version || next.Vars["arr"] != "13" {
 		t.Fatalf("state %+v", next)
 	}
+	// An emergency still goes to the emergency node, and can be resumed.
+	next, out = alarm(t, f, old, "au secours")
+	wantOut(t, out, "message urgence")
+	if next.Node != "urgence" || next.Resume != "besoin" || !next.Urgent {
+		t.Fatalf("state %+v", next)
+	}
+	// The screens of the history that are gone are dropped, and so is a
+	// resume point that is gone.
+	gone := old
+	gone.History = []string{"disparu", "accueil", "tri", "info"}
+	gone.Resume = "disparu"
+	next, out = step(t, f, gone, Input{Kind: InBack})
+	wantOut(t, out, "message accueil")
+	if len(next.History) != 0 || next.Resume != "" {
+		t.Fatalf("state %+v", next)
+	}
+	// A state of another flow whose node exists here goes on too.
+	other := st
+	other.Flow = "autre"
+	next, out = step(t, f, other, Input{Kind: InStart})
+	wantOut(t, out, "message besoin")
+	if next.Flow != f.ID || next.Vars["arr"] != "13" {
+		t.Fatalf("state %+v", next)
+	}
+	// An answer to a question that is still there is read normally.
+	atInput := old
+	atInput.Node, atInput.History = "quartier", []string{"accueil"}
+	next, out = text(t, f, atInput, "7")
+	wantOut(t, out, "message besoin")
+	if next.Vars["arr"] != "7" {
+		t.Fatalf("state %+v", next)
+	}
+}
+
+// TestFlowUpdatedNodeRemoved: a person whose screen is gone lands on the
+// menu with an apology, never on the first questions again.
+func TestFlowUpdatedNodeRemoved(t *testing.T) {
+	f := loadMiniMenu(t)
+	old := State{Flow: f.ID, Version: "deadbeef", Node: "disparu", History: []string{"accueil", "quartier"},
+		Vars: map[string]string{"arr": "13"}, Lang: "ar", Resume: "quartier", Steps: 4}
+	for _, in := range []Input{
+		{Kind: InButton, Data: "deadbeef:disparu:0"},
+		{Kind: InButton, Data: button(t, f, "besoin", "ar", "نفسي")}, // not the screen they were on
+		{Kind: InText, Text: "1"},                                    // an answer to a question that is gone
+		{Kind: InBack},
+		{Kind: InStart},
+		{Kind: InLanguage, Lang: "ar"},
+	} {
+		next, out := step(t, f, old, in)
+		wantOut(t, out, "notice flow_updated", "message besoin")
+		if next.Node != "besoin" || len(next.History) != 0 || next.Resume != "" || next.Vars["arr"] != "13" ||
+			next.Lang != "ar" || next.Steps != 5 {
+			t.Fatalf("%+v: state %+v", in, next)
+		}
+	}
+	// The language asked for is honoured.
+	next, out := step(t, f, old, Input{Kind: InLanguage, Lang: "fr"})
+	wantOut(t, out, "notice flow_updated", "message besoin")
+	if next.Lang != "fr" || out[1].Text != f.Nodes["besoin"].Rendered("fr") {
+		t.Fatalf("state %+v", next)
+	}
+	// /recommencer is not a reason to skip the apology, but it restarts.
+	next, out = step(t, f, old, Input{Kind: InRestart})
+	wantOut(t, out, "notice flow_updated", "message besoin")
 	// An emergency still goes to the emergency node.
 	for _, in := range []Input{{Kind: InEmergency, Class: "danger", Text: "au secours"}, {Kind: InEmergency}} {
 		next, out := step(t, f, old, in)
@@ -427,21 +509,39 @@ func TestFlowUpdated(t *testing.T) {
 			t.Fatalf("state %+v", next)
 		}
 	}
+	// A node that is still there but no longer waits (now a route) is gone
+	// as a screen.
+	route := old
+	route.Node = "tri"
+	next, out = step(t, f, route, Input{Kind: InStart})
+	wantOut(t, out, "notice flow_updated", "message besoin")
 	// Same version but a node that does not exist (a state edited by hand).
-	broken := st
-	broken.Node = "disparu"
-	broken.History = []string{"disparu", "accueil"}
+	broken := old
+	broken.Version = f.Version
 	next, out = step(t, f, broken, Input{Kind: InBack})
-	wantOut(t, out, "notice flow_updated", "message accueil")
-	if next.Node != "accueil" {
+	wantOut(t, out, "notice flow_updated", "message besoin")
+	if next.Node != "besoin" {
 		t.Fatalf("state %+v", next)
 	}
-	// A state of another flow starts this one afresh.
-	other := st
+	// A state of another flow whose node is not here.
+	other := old
 	other.Flow = "autre"
 	next, out = step(t, f, other, Input{Kind: InButton, Data: "x"})
+	wantOut(t, out, "notice flow_updated", "message besoin")
+	if next.Flow != f.ID {
+		t.Fatalf("state %+v", next)
+	}
+}
+
+// TestFlowUpdatedNoMenu: without a menu key, a person whose screen is gone
+// lands on the start, with the apology.
+func TestFlowUpdatedNoMenu(t *testing.T) {
+	f := loadMini(t)
+	old := State{Flow: f.ID, Version: "deadbeef", Node: "disparu", History: []string{"accueil"},
+		Vars: map[string]string{"arr": "13"}, Lang: "ar"}
+	next, out := step(t, f, old, Input{Kind: InButton, Data: "deadbeef:disparu:0"})
 	wantOut(t, out, "notice flow_updated", "message accueil")
-	if next.Flow != f.ID || next.Vars != nil {
+	if next.Node != "accueil" || len(next.History) != 0 || next.Vars["arr"] != "13" || next.Lang != "ar" {
 		t.Fatalf("state %+v", next)
 	}
 }

@@ -20,6 +20,9 @@ func (v *validator) run() {
 	if f.Start != "" && f.Nodes[f.Start] == nil && src.start != nil {
 		v.d.errorf(src.start, CodeDanglingGoto, "target", f.Start, "node", "start")
 	}
+	if f.Menu != "" && f.Nodes[f.Menu] == nil && src.menu != nil {
+		v.d.errorf(src.menu, CodeDanglingGoto, "target", f.Menu, "node", "menu")
+	}
 	for _, g := range src.egotos {
 		if f.Nodes[g.target] == nil {
 			v.d.errorf(g.pos, CodeDanglingGoto, "target", g.target, "node", "emergency")
