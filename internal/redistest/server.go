@@ -21,7 +21,7 @@ import (
 // StartSentinel): a miniredis can be neither. Each test starts its own
 // redis-server processes on 127.0.0.1 and kills them when it ends, so it
 // never touches the shared server of TEST_REDIS_URL (6379) nor its
-// database numbers (the DB* constants above): a cluster only has database
+// database numbers (the DB* constants of redistest.go): a cluster has database
 // 0, and it is the test's own.
 //
 // Ports: each server takes the first free port from a random point between
