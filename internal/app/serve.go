@@ -242,9 +242,10 @@ func loadServeFlow(dir string) (*flow.Flow, error) {
 	return f, nil
 }
 
-// openRedis connects to REDIS_URL, or starts the embedded store and says
-// loudly that it keeps nothing across restarts.
-func openRedis(url string, log zerolog.Logger) (*redis.Client, func(), error) {
+// openRedis connects to REDIS_URL (one server, Sentinel or Cluster: see
+// newRedisClient), or starts the embedded store and says loudly that it
+// keeps nothing across restarts.
+func openRedis(url string, log zerolog.Logger) (redis.UniversalClient, func(), error) {
 	if url == "" {
 		c, stop, err := redisstore.Embedded()
 		if err != nil {
@@ -253,16 +254,10 @@ func openRedis(url string, log zerolog.Logger) (*redis.Client, func(), error) {
 		log.Warn().Msg("REDIS_URL is empty: using an in-process store. NOTHING SURVIVES A RESTART. Fine for a try, never for production.")
 		return c, func() { _ = c.Close(); stop() }, nil
 	}
-	opt, err := redis.ParseURL(url)
+	c, err := newRedisClient(url)
 	if err != nil {
-		return nil, nil, fmt.Errorf("REDIS_URL: %w", err)
+		return nil, nil, err
 	}
-	if opt.PoolSize == 0 {
-		// Up to 256 chats are handled at once: a pool sized for the core
-		// count would make them queue and time out into the degraded reply.
-		opt.PoolSize = 64
-	}
-	c := redis.NewClient(opt)
 	return c, func() { _ = c.Close() }, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -47,6 +48,10 @@ type Config struct {
 	Jobs map[string]string
 }
 
+// redisSchemes are the schemes REDIS_URL may have: one server, Sentinel,
+// Cluster, each in plain TCP or TLS.
+var redisSchemes = []string{"redis", "rediss", "redis+sentinel", "rediss+sentinel", "redis+cluster", "rediss+cluster"}
+
 // Var documents one environment variable, for the README and --help.
 type Var struct {
 	Name, Default, Meaning string
@@ -56,7 +61,7 @@ type Var struct {
 var Vars = []Var{
 	{"TELEGRAM_TOKEN", "", "the bot's token from @BotFather (required)"},
 	{"TELEGRAM_API_URL", "https://api.telegram.org", "the Bot API server (a self-hosted one, or a fake in tests)"},
-	{"REDIS_URL", "", "redis://host:6379/0; empty: an in-process store that loses everything on restart"},
+	{"REDIS_URL", "", "redis://host:6379/0; Sentinel: redis+sentinel://[:password@]host1:26379,host2:26379/mymaster/0; Cluster: redis+cluster://[:password@]host1:7000,host2:7001,host3:7002 (rediss… for TLS); empty: an in-process store that loses everything on restart"},
 	{"MODE", "polling", "polling (one replica) or webhook (several replicas)"},
 	{"WEBHOOK_URL", "", "public https URL Telegram posts to (webhook mode)"},
 	{"WEBHOOK_SECRET", "", "secret Telegram sends back in X-Telegram-Bot-Api-Secret-Token (webhook mode; 1–256 of A-Z a-z 0-9 _ -)"},
@@ -194,8 +199,10 @@ func (c Config) Validate() error {
 		add("TELEGRAM_API_URL=%q is not a URL like https://api.telegram.org", c.TelegramAPIURL)
 	}
 	if c.RedisURL != "" {
-		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
-			add("REDIS_URL must look like redis://host:6379/0 (or rediss:// for TLS)")
+		// Several hosts (Sentinel, Cluster) are not a URL net/url reads:
+		// only the scheme is checked here, the rest when the bot connects.
+		if scheme, _, _ := strings.Cut(c.RedisURL, "://"); !slices.Contains(redisSchemes, scheme) {
+			add("REDIS_URL must look like redis://host:6379/0, redis+sentinel://host1:26379,host2:26379/mymaster/0 or redis+cluster://host1:7000,host2:7001 (rediss… for TLS)")
 		}
 	}
 	switch c.Mode {
