@@ -47,7 +47,7 @@ func (rr *roundRobin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // startReplicas runs n processes of `boussole serve` in webhook mode on the
 // same Redis, behind a round-robin proxy that is their WEBHOOK_URL.
-func startReplicas(t *testing.T, n int, tg *telegramtest.Server, redisURL string, logs *syncBuffer) []*botProc {
+func startReplicas(t *testing.T, n int, tg *telegramtest.Server, redisURL string, logs *syncBuffer, extra ...map[string]string) []*botProc {
 	t.Helper()
 	addrs := make([]string, n)
 	for i := range addrs {
@@ -56,10 +56,16 @@ func startReplicas(t *testing.T, n int, tg *telegramtest.Server, redisURL string
 	rr := newRoundRobin(t, addrs)
 	procs := make([]*botProc, n)
 	for i, addr := range addrs {
-		procs[i] = startBot(t, tg, redisURL, logs, map[string]string{
+		env := map[string]string{
 			"MODE": "webhook", "LISTEN_ADDR": addr, "WEBHOOK_SECRET": webhookSecret,
 			"WEBHOOK_URL": "http://" + rr.addr + "/tg",
-		})
+		}
+		for _, e := range extra {
+			for k, v := range e {
+				env[k] = v
+			}
+		}
+		procs[i] = startBot(t, tg, redisURL, logs, env)
 	}
 	for _, addr := range addrs {
 		waitReceiving(t, tg, "webhook", addr)

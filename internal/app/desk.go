@@ -28,11 +28,15 @@ type router struct {
 	desk   *handoff.Desk
 	people *conversation.Service
 	stats  *admin.Stats
+	editor *admin.Editor
 }
 
 func (r router) Handle(ctx context.Context, u conversation.Update) (conversation.Result, error) {
 	if r.stats != nil && r.stats.Owns(u) {
 		return r.stats.Handle(ctx, u)
+	}
+	if r.editor.Owns(u) {
+		return r.editor.Handle(ctx, u)
 	}
 	if r.desk != nil && r.desk.Owns(u) {
 		return r.desk.Handle(ctx, u)

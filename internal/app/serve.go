@@ -61,11 +61,6 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 	if err != nil {
 		return err
 	}
-	f, err := loadServeFlow(cfg.FlowsDir)
-	if err != nil {
-		return err
-	}
-
 	rdb, stopRedis, err := openRedis(cfg.RedisURL, log)
 	if err != nil {
 		return err
@@ -73,6 +68,10 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 	defer stopRedis()
 	for _, h := range opts.RedisHooks {
 		rdb.AddHook(h)
+	}
+	lib, versions, err := newLibrary(ctx, cfg.FlowsDir, cfg.VolunteerChatID == 0, rdb, log)
+	if err != nil {
+		return err
 	}
 	dcfg := deliveryConfig(cfg, opts)
 	store := redisstore.New(rdb, redisstore.Options{CacheSize: 50000, LeaseTTL: dcfg.LeaseTTL})
@@ -92,7 +91,7 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 	pseudo := func(chat int64) string { return bot.Pseudonym(chat) }
 	engine := delivery.New(dcfg, store, sender, globalLimiter(rdb, cfg, opts), log, pseudo)
 	svc := &conversation.Service{
-		Flow: func() *flow.Flow { return f }, Bundle: bundle, Store: store, Outbox: engine, Channel: sender,
+		Flow: lib.Live, Held: lib.Held, Bundle: bundle, Store: store, Outbox: engine, Channel: sender,
 		Owner: dcfg.Owner, Now: time.Now, Retention: cfg.Retention, GlobalRate: cfg.SendRateGlobal,
 	}
 	obs := newObserver(rdb, cfg)
@@ -103,16 +102,16 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 		if desk, err = newDesk(ctx, cfg, rdb, store, engine, sender, svc, bundle, dcfg.Owner, deskKey(cfg), obs, log, opts); err != nil {
 			return err
 		}
-	} else {
-		// No volunteers' group: no screen offers a person who would not come.
-		nd := f.WithoutDesk()
-		svc.Flow = func() *flow.Flow { return nd }
 	}
 	stats := &admin.Stats{Admins: cfg.AdminIDs, Recorder: obs.rec, Sender: sender, Bundle: bundle, Log: log, Now: time.Now}
-	bot = telegram.NewBot(client, router{desk: desk, people: svc, stats: stats}, log, logKey)
+	editor := &admin.Editor{Admins: cfg.AdminIDs, Library: lib, Store: versions, Sender: sender, Bundle: bundle,
+		Log: log, Now: time.Now}
+	bot = telegram.NewBot(client, router{desk: desk, people: svc, stats: stats, editor: editor}, log, logKey)
 	setCommands(ctx, bot, bundle, log)
 
-	log.Info().Str("mode", cfg.Mode).Str("flow", f.ID).Str("version", f.Version).Msg("boussole started")
+	live := lib.Current()
+	log.Info().Str("mode", cfg.Mode).Str("flow", lib.Live().ID).Int64("version", live.N).Str("hash", live.Hash).
+		Msg("boussole started")
 	defer log.Info().Msg("boussole stopped")
 
 	sendCtx, stopSending := context.WithCancel(context.Background())
@@ -127,6 +126,7 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 		}
 	}()
 	go func() { engine.Run(sendCtx, 10*time.Second); close(sent) }()
+	go lib.Run(sendCtx, flowCheckEvery)
 	sched, err := newScheduler(cfg, rdb, dcfg.Owner, desk, sender, svc.Flow, obs, log)
 	if err != nil {
 		return err

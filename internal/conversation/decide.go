@@ -37,7 +37,7 @@ const forgetWindow = 15 * time.Minute
 
 // decide maps an update to the bot's commands or to a step of the flow.
 func (s *Service) decide(ctx context.Context, st flow.State, u Update, now time.Time) (decision, error) {
-	f := s.Flow()
+	f := s.flowOf(st)
 	lang := st.Lang
 	if lang == "" {
 		lang = clientLang(u.Lang)
@@ -82,9 +82,15 @@ func (s *Service) decide(ctx context.Context, st flow.State, u Update, now time.
 			}
 		}
 	}
+	if in.Kind == flow.InStart || in.Kind == flow.InRestart {
+		f = s.Flow() // starting again is on the live version
+	}
 	next, outs, err := flow.Step(f, st, triageText(f, in), now)
 	if err != nil {
 		return decision{}, err
+	}
+	if live := s.Flow(); f != live {
+		f, next, outs = s.backOnLive(f, live, next, outs, now)
 	}
 	for _, o := range outs {
 		switch o.Kind {
@@ -171,4 +177,43 @@ func (s *Service) forgetButton(f *flow.Flow, st flow.State, lang, data string, n
 		return s.also(f, st, lang, s.Bundle.T(lang, "forget_cancelled", nil)), true
 	}
 	return decision{}, false
+}
+
+// flowOf is the flow a person's step runs on: the version their state was
+// made with while this replica holds it (someone mid-way finishes the path
+// they started, with the screens they saw), the live one otherwise (Step
+// then carries them over, or to the menu with an apology).
+func (s *Service) flowOf(st flow.State) *flow.Flow {
+	live := s.Flow()
+	if s.Held == nil || !st.Started() || st.Mode != flow.ModeFlow || st.Version == live.Version {
+		return live
+	}
+	if f := s.Held(st.Version); f != nil && f.ID == st.Flow {
+		return f
+	}
+	return live
+}
+
+// backOnLive moves a person who finished their path on an older version
+// back to the live one once they are at its menu (or start): the screen
+// they see is the live version's, so the next step is on it.
+func (s *Service) backOnLive(old, live *flow.Flow, next flow.State, outs []flow.Output, now time.Time) (*flow.Flow, flow.State, []flow.Output) {
+	if next.Mode != flow.ModeFlow || (next.Node != old.Menu && next.Node != old.Start) {
+		return old, next, outs
+	}
+	var kept []flow.Output
+	for _, o := range outs {
+		switch o.Kind {
+		case flow.OutNotice:
+			kept = append(kept, o)
+		case flow.OutMessage:
+		default:
+			return old, next, outs // a ticket or an erase: this step stays whole
+		}
+	}
+	st, shown, err := flow.Step(live, next, flow.Input{Kind: flow.InStart}, now)
+	if err != nil {
+		return old, next, outs
+	}
+	return live, st, append(kept, shown...)
 }

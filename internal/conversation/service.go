@@ -15,7 +15,10 @@ import (
 // Once Handle returns nil the update may be acknowledged: sending is the
 // delivery engine's job and never holds the receive path.
 type Service struct {
-	Flow    func() *flow.Flow // the flow people are walked through
+	Flow func() *flow.Flow // the flow people are walked through
+	// Held returns an older version of the flow by its Version, while this
+	// replica holds it (nil: none held); nil Held serves the live one only.
+	Held    func(version string) *flow.Flow
 	Bundle  *i18n.Bundle
 	Store   Store
 	Outbox  Outbox

@@ -107,6 +107,9 @@ func New(vs *redisstore.Versions, shipped Docs, prepare func(*flow.Flow) *flow.F
 	return l, nil
 }
 
+// Shipped returns the flow of version 0 (FLOWS_DIR or the binary's), prepared.
+func (l *Library) Shipped() *flow.Flow { return l.ship }
+
 // Live returns the flow to walk people through now.
 func (l *Library) Live() *flow.Flow { return l.cur.Load().live }
 
