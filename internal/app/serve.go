@@ -74,6 +74,7 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 	for _, h := range opts.RedisHooks {
 		rdb.AddHook(h)
 	}
+	mon := newMonitor(rdb)
 	dcfg := deliveryConfig(cfg, opts)
 	store := redisstore.New(rdb, redisstore.Options{CacheSize: 50000, LeaseTTL: dcfg.LeaseTTL})
 	if err := store.Preload(ctx); err != nil {
@@ -86,7 +87,7 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 		logKey = make([]byte, 32)
 		_, _ = rand.Read(logKey)
 	}
-	client := telegram.NewClient(cfg.TelegramAPIURL, cfg.TelegramToken, nil)
+	client := telegram.NewClient(cfg.TelegramAPIURL, cfg.TelegramToken, mon.httpClient())
 	sender := telegram.NewSender(client, cfg.ProtectContent)
 	var bot *telegram.Bot
 	pseudo := func(chat int64) string { return bot.Pseudonym(chat) }
@@ -96,11 +97,12 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 		Owner: dcfg.Owner, Now: time.Now, Retention: cfg.Retention, GlobalRate: cfg.SendRateGlobal,
 	}
 	obs := newObserver(rdb, cfg)
-	svc.Counter = obs
+	counter := eventCounter{obs, mon.m}
+	svc.Counter = counter
 	svc.Start()
 	var desk *handoff.Desk
 	if cfg.VolunteerChatID != 0 {
-		if desk, err = newDesk(ctx, cfg, rdb, store, engine, sender, svc, bundle, dcfg.Owner, deskKey(cfg), obs, log, opts); err != nil {
+		if desk, err = newDesk(ctx, cfg, rdb, store, engine, sender, svc, bundle, dcfg.Owner, deskKey(cfg), counter, log, opts); err != nil {
 			return err
 		}
 	} else {
@@ -109,8 +111,13 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 		svc.Flow = func() *flow.Flow { return nd }
 	}
 	stats := &admin.Stats{Admins: cfg.AdminIDs, Recorder: obs.rec, Sender: sender, Bundle: bundle, Log: log, Now: time.Now}
-	bot = telegram.NewBot(client, router{desk: desk, people: svc, stats: stats}, log, logKey)
+	bot = telegram.NewBot(client, counted{router{desk: desk, people: svc, stats: stats}, mon.m}, log, logKey)
 	setCommands(ctx, bot, bundle, log)
+	mon.live = func() *flow.Flow { return svc.Flow() }
+	if err := mon.listen(ctx, cfg, log); err != nil {
+		return err
+	}
+	defer mon.close()
 
 	log.Info().Str("mode", cfg.Mode).Str("flow", f.ID).Str("version", f.Version).Msg("boussole started")
 	defer log.Info().Msg("boussole stopped")
@@ -121,13 +128,16 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 	receiving := make(chan error, 1)
 	go func() {
 		if cfg.Mode == "webhook" {
-			receiving <- serveWebhook(ctx, cfg, bot, log)
+			receiving <- serveWebhook(ctx, cfg, bot, mon.mount, log)
 		} else {
 			receiving <- bot.Poll(ctx, cfg.PollTimeout)
 		}
 	}()
-	go func() { engine.Run(sendCtx, 10*time.Second); close(sent) }()
-	sched, err := newScheduler(cfg, rdb, dcfg.Owner, desk, sender, svc.Flow, obs, log)
+	// A stop ends within 10 s (Docker's grace before SIGKILL): at most 6 s
+	// of sending what is held, then the leases go back for the next process.
+	go func() { engine.Run(sendCtx, 6*time.Second); close(sent) }()
+	go mon.run(sendCtx, cfg, rdb, engine, sender, log)
+	sched, err := newScheduler(cfg, rdb, dcfg.Owner, desk, sender, svc.Flow, obs, mon.m.Job, log)
 	if err != nil {
 		return err
 	}
@@ -145,7 +155,7 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 	<-sent
 	<-boardDone
 	<-counted
-	stopJobs, cancelJobs := context.WithTimeout(context.Background(), 30*time.Second)
+	stopJobs, cancelJobs := context.WithTimeout(context.Background(), 3*time.Second)
 	_ = sched.Stop(stopJobs) // a job still running past that is cut; its lock expires
 	cancelJobs()
 	return err
@@ -266,7 +276,7 @@ func openRedis(url string, log zerolog.Logger) (*redis.Client, func(), error) {
 	return c, func() { _ = c.Close() }, nil
 }
 
-func serveWebhook(ctx context.Context, cfg config.Config, bot *telegram.Bot, log zerolog.Logger) error {
+func serveWebhook(ctx context.Context, cfg config.Config, bot *telegram.Bot, mount func(config.Config, *http.ServeMux), log zerolog.Logger) error {
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
 		return err
@@ -277,7 +287,7 @@ func serveWebhook(ctx context.Context, cfg config.Config, bot *telegram.Bot, log
 	}
 	mux := http.NewServeMux()
 	mux.Handle(path, bot.Webhook(cfg.WebhookSecret, 20*time.Second))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
+	mount(cfg, mux) // /healthz, /readyz, /metrics unless METRICS_ADDR serves them
 	srv := telegram.NewServer(mux)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
