@@ -75,7 +75,7 @@ func TestEndpoints(t *testing.T) {
 		`boussole_step_seconds_bucket{kind="text",le="0.05"} 1`,
 		`boussole_emergency_screens_total 1`,
 		`boussole_events_total{kind="emergency"} 1`,
-		`boussole_job_runs_total{job="purge",result="ok"} 1`,
+		`boussole_job_runs_total{job_name="purge",result="ok"} 1`,
 		`boussole_flow_version 7`,
 		`boussole_tickets{state="queued"} 2`,
 		`boussole_ticket_oldest_waiting_seconds 90`,
