@@ -275,3 +275,21 @@ func metric(body, prefix string) float64 {
 	}
 	return sum
 }
+
+// With a desk, /metrics shows the requests by state, how long the first in
+// line has waited and the volunteers, as read from Redis every 10 s.
+func TestOpsDeskFigures(t *testing.T) {
+	tg, redisURL, logs := setup(t)
+	tg.AddGroup(deskGroup, "Bénévoles")
+	addr := freeAddr(t)
+	startBot(t, tg, redisURL, logs, deskEnv(map[string]string{"LISTEN_ADDR": addr}))
+	waitHTTP(t, "http://"+addr+"/readyz", "ready", func(code int, _ string) bool { return code == 200 })
+	f := newFamily(t, tg, 31415928, "fr")
+	askForSomeone(t, f, "fr")
+	waitHTTP(t, "http://"+addr+"/metrics", "one request queued", func(_ int, body string) bool {
+		return metric(body, `boussole_tickets{state="queued"}`) == 1 &&
+			metric(body, "boussole_ticket_oldest_waiting_seconds") > 0 &&
+			metric(body, "boussole_desk_hours_open") == 1 &&
+			metric(body, "boussole_events_total") >= 1
+	})
+}

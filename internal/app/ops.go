@@ -35,7 +35,7 @@ type monitor struct {
 }
 
 // deskEvery is how often the desk's figures are read from Redis.
-const deskEvery = 15 * time.Second
+const deskEvery = 10 * time.Second
 
 func newMonitor(rdb redis.UniversalClient) *monitor {
 	m := ops.New()
