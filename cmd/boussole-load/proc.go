@@ -87,7 +87,9 @@ func startChild(ctx context.Context, argv, env []string, hasControl bool, cleanu
 		cleanup = func() {}
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = env
+	// The bot's health and metrics endpoints on a free port unless env
+	// names one (the last value of a variable wins).
+	cmd.Env = append([]string{"LISTEN_ADDR=127.0.0.1:0"}, env...)
 	// If the driver dies, the bot does not outlive it.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	cmd.Stderr = os.Stderr

@@ -1,3 +1,5 @@
+//go:build !nodemo
+
 package main
 
 import (
@@ -33,6 +35,7 @@ func runDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		"TELEGRAM_API_URL": tg.URL(),
 		"POLL_TIMEOUT":     "1s",
 		"LOG_LEVEL":        "error",
+		"LISTEN_ADDR":      "127.0.0.1:0", // health and metrics: any free port, never a clash
 	}
 	botCtx, stopBot := context.WithCancel(ctx)
 	done := make(chan error, 1)

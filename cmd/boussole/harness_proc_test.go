@@ -105,6 +105,7 @@ func processEnv(tg *telegramtest.Server, redisURL, mode, addr string) map[string
 	env := map[string]string{
 		"TELEGRAM_TOKEN": tg.Token(), "TELEGRAM_API_URL": tg.URL(), "REDIS_URL": redisURL,
 		"POLL_TIMEOUT": "1s", "LOG_LEVEL": "warn", "LOG_KEY": "e2e-kill",
+		"LISTEN_ADDR": "127.0.0.1:0", // health and metrics, on a port of their own
 	}
 	if mode == "webhook" {
 		env["MODE"], env["LISTEN_ADDR"], env["WEBHOOK_SECRET"] = "webhook", addr, webhookSecret

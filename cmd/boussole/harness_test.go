@@ -86,6 +86,8 @@ func startBot(t *testing.T, tg *telegramtest.Server, redisURL string, logs io.Wr
 		"REDIS_URL":        redisURL,
 		"POLL_TIMEOUT":     "1s",
 		"LOG_LEVEL":        "info",
+		// The health and metrics endpoints, on a port of their own per bot.
+		"LISTEN_ADDR": "127.0.0.1:0",
 	}
 	for k, v := range env {
 		vars[k] = v

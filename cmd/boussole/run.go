@@ -16,6 +16,8 @@ func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) 
 const usage = `Usage:
   boussole demo [--lang fr|ar]                   the real bot on a fake Telegram and an in-memory store: no token, no Redis
   boussole serve                                 run the bot (settings from the environment: see README.md)
+  boussole version                               print the version this binary was built as
+  boussole healthcheck [URL]                     exit 0 if URL (default http://127.0.0.1:8080/healthz) answers 200
   boussole chat [--lang fr|ar] [--flow FILE] [--trace]
                                                  talk to a flow in the terminal (--trace: the node after each step)
   boussole triage [--flow FILE] [--eval FILE.tsv [--errors]]
@@ -58,6 +60,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 				return runDiff(args[2:], stdout, stderr)
 			}
 		}
+	case "healthcheck":
+		return runHealthcheck(args[1:], stderr)
+	case "version", "--version":
+		fmt.Fprintln(stdout, version)
+		return nil
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -21,11 +21,12 @@ import (
 // newScheduler registers the scheduled jobs; each firing runs on one
 // replica, under a lock in Redis.
 func newScheduler(cfg config.Config, rdb redis.UniversalClient, owner string, desk *handoff.Desk,
-	sender *telegram.Sender, live func() *flow.Flow, obs observer, log zerolog.Logger) (*scheduler.Scheduler, error) {
+	sender *telegram.Sender, live func() *flow.Flow, obs observer, observe func(job, outcome string, d time.Duration),
+	log zerolog.Logger) (*scheduler.Scheduler, error) {
 	lock := func(ctx context.Context, name, owner string, ttl time.Duration) (bool, error) {
 		return redisstore.Lock(ctx, rdb, name, owner, ttl)
 	}
-	s := scheduler.New(scheduler.Config{Owner: owner}, lock, log)
+	s := scheduler.New(scheduler.Config{Owner: owner, Observe: observe}, lock, log)
 	// The schedules were read and checked with the configuration.
 	getenv := func(k string) string {
 		if n, ok := strings.CutPrefix(k, "JOB_"); ok {

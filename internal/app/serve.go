@@ -73,6 +73,9 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 	if err != nil {
 		return err
 	}
+	mon := newMonitor(rdb)
+	mon.m.FlowVersion(lib.Current().N)
+	lib.OnSwitch(func(v redisstore.Version) { mon.m.FlowVersion(v.N) })
 	dcfg := deliveryConfig(cfg, opts)
 	store := redisstore.New(rdb, redisstore.Options{CacheSize: 50000, LeaseTTL: dcfg.LeaseTTL})
 	if err := store.Preload(ctx); err != nil {
@@ -85,7 +88,7 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 		logKey = make([]byte, 32)
 		_, _ = rand.Read(logKey)
 	}
-	client := telegram.NewClient(cfg.TelegramAPIURL, cfg.TelegramToken, nil)
+	client := telegram.NewClient(cfg.TelegramAPIURL, cfg.TelegramToken, mon.httpClient())
 	sender := telegram.NewSender(client, cfg.ProtectContent)
 	var bot *telegram.Bot
 	pseudo := func(chat int64) string { return bot.Pseudonym(chat) }
@@ -95,19 +98,25 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 		Owner: dcfg.Owner, Now: time.Now, Retention: cfg.Retention, GlobalRate: cfg.SendRateGlobal,
 	}
 	obs := newObserver(rdb, cfg)
-	svc.Counter = obs
+	counter := eventCounter{obs, mon.m}
+	svc.Counter = counter
 	svc.Start()
 	var desk *handoff.Desk
 	if cfg.VolunteerChatID != 0 {
-		if desk, err = newDesk(ctx, cfg, rdb, store, engine, sender, svc, bundle, dcfg.Owner, deskKey(cfg), obs, log, opts); err != nil {
+		if desk, err = newDesk(ctx, cfg, rdb, store, engine, sender, svc, bundle, dcfg.Owner, deskKey(cfg), counter, log, opts); err != nil {
 			return err
 		}
 	}
 	stats := &admin.Stats{Admins: cfg.AdminIDs, Recorder: obs.rec, Sender: sender, Bundle: bundle, Log: log, Now: time.Now}
 	editor := &admin.Editor{Admins: cfg.AdminIDs, Library: lib, Store: versions, Sender: sender, Bundle: bundle,
 		Log: log, Now: time.Now}
-	bot = telegram.NewBot(client, router{desk: desk, people: svc, stats: stats, editor: editor}, log, logKey)
+	bot = telegram.NewBot(client, counted{router{desk: desk, people: svc, stats: stats, editor: editor}, mon.m}, log, logKey)
 	setCommands(ctx, bot, bundle, log)
+	mon.live = func() *flow.Flow { return svc.Flow() }
+	if err := mon.listen(ctx, cfg, log); err != nil {
+		return err
+	}
+	defer mon.close()
 
 	live := lib.Current()
 	log.Info().Str("mode", cfg.Mode).Str("flow", lib.Live().ID).Int64("version", live.N).Str("hash", live.Hash).
@@ -120,14 +129,17 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 	receiving := make(chan error, 1)
 	go func() {
 		if cfg.Mode == "webhook" {
-			receiving <- serveWebhook(ctx, cfg, bot, log)
+			receiving <- serveWebhook(ctx, cfg, bot, mon.mount, log)
 		} else {
 			receiving <- bot.Poll(ctx, cfg.PollTimeout)
 		}
 	}()
-	go func() { engine.Run(sendCtx, 10*time.Second); close(sent) }()
+	// A stop ends within 10 s (Docker's grace before SIGKILL): at most 6 s
+	// of sending what is held, then the leases go back for the next process.
+	go func() { engine.Run(sendCtx, 6*time.Second); close(sent) }()
 	go lib.Run(sendCtx, flowCheckEvery)
-	sched, err := newScheduler(cfg, rdb, dcfg.Owner, desk, sender, svc.Flow, obs, log)
+	go mon.run(sendCtx, cfg, rdb, engine, sender, log)
+	sched, err := newScheduler(cfg, rdb, dcfg.Owner, desk, sender, svc.Flow, obs, mon.m.Job, log)
 	if err != nil {
 		return err
 	}
@@ -145,7 +157,7 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 	<-sent
 	<-boardDone
 	<-counted
-	stopJobs, cancelJobs := context.WithTimeout(context.Background(), 30*time.Second)
+	stopJobs, cancelJobs := context.WithTimeout(context.Background(), 3*time.Second)
 	_ = sched.Stop(stopJobs) // a job still running past that is cut; its lock expires
 	cancelJobs()
 	return err
@@ -261,7 +273,7 @@ func openRedis(url string, log zerolog.Logger) (redis.UniversalClient, func(), e
 	return c, func() { _ = c.Close() }, nil
 }
 
-func serveWebhook(ctx context.Context, cfg config.Config, bot *telegram.Bot, log zerolog.Logger) error {
+func serveWebhook(ctx context.Context, cfg config.Config, bot *telegram.Bot, mount func(config.Config, *http.ServeMux), log zerolog.Logger) error {
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
 		return err
@@ -272,7 +284,7 @@ func serveWebhook(ctx context.Context, cfg config.Config, bot *telegram.Bot, log
 	}
 	mux := http.NewServeMux()
 	mux.Handle(path, bot.Webhook(cfg.WebhookSecret, 20*time.Second))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
+	mount(cfg, mux) // /healthz, /readyz, /metrics unless METRICS_ADDR serves them
 	srv := telegram.NewServer(mux)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

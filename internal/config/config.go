@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net"
 	"net/url"
 	"slices"
 	"strconv"
@@ -26,6 +27,7 @@ type Config struct {
 	WebhookURL     string        // WEBHOOK_URL
 	WebhookSecret  string        // WEBHOOK_SECRET
 	ListenAddr     string        // LISTEN_ADDR
+	MetricsAddr    string        // METRICS_ADDR; empty: /healthz, /readyz and /metrics on LISTEN_ADDR
 	FlowsDir       string        // FLOWS_DIR; empty: the flows shipped in the binary
 	Retention      time.Duration // RETENTION
 	LogLevel       string        // LOG_LEVEL
@@ -65,7 +67,8 @@ var Vars = []Var{
 	{"MODE", "polling", "polling (one replica) or webhook (several replicas)"},
 	{"WEBHOOK_URL", "", "public https URL Telegram posts to (webhook mode)"},
 	{"WEBHOOK_SECRET", "", "secret Telegram sends back in X-Telegram-Bot-Api-Secret-Token (webhook mode; 1–256 of A-Z a-z 0-9 _ -)"},
-	{"LISTEN_ADDR", ":8080", "address the webhook server listens on"},
+	{"LISTEN_ADDR", ":8080", "address the webhook server listens on, and /healthz, /readyz and /metrics (in polling mode too) unless METRICS_ADDR is set"},
+	{"METRICS_ADDR", "", "separate address for /healthz, /readyz and /metrics (e.g. 127.0.0.1:9090, kept off the public proxy); empty: on LISTEN_ADDR"},
 	{"FLOWS_DIR", "", "folder of flows and resources.yaml; empty: the flows shipped in the binary"},
 	{"RETENTION", "720h", "how long an inactive conversation is kept (Go duration)"},
 	{"LOG_LEVEL", "info", "debug, info, warn or error"},
@@ -118,6 +121,7 @@ func Load(getenv func(string) string) (Config, error) {
 		WebhookURL:     get("WEBHOOK_URL"),
 		WebhookSecret:  get("WEBHOOK_SECRET"),
 		ListenAddr:     get("LISTEN_ADDR"),
+		MetricsAddr:    get("METRICS_ADDR"),
 		FlowsDir:       get("FLOWS_DIR"),
 		Retention:      dur("RETENTION"),
 		LogLevel:       strings.ToLower(get("LOG_LEVEL")),
@@ -219,6 +223,11 @@ func (c Config) Validate() error {
 		}
 	default:
 		add("MODE=%q: choose polling or webhook", c.Mode)
+	}
+	if c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || port == "" {
+			add("METRICS_ADDR=%q is not an address like 127.0.0.1:9090 or :9090", c.MetricsAddr)
+		}
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -40,6 +40,7 @@ func TestErrorsSayWhatToDo(t *testing.T) {
 		"bad group":      {map[string]string{"TELEGRAM_TOKEN": "1:a", "VOLUNTEER_CHAT_ID": "12345"}, "negative number"},
 		"bad hours":      {map[string]string{"TELEGRAM_TOKEN": "1:a", "VOLUNTEER_HOURS": "lundi 9h"}, "VOLUNTEER_HOURS"},
 		"anonymous adm":  {map[string]string{"TELEGRAM_TOKEN": "1:a", "ADMIN_IDS": "42,1087968824"}, "ADMIN_IDS"},
+		"bad metrics":    {map[string]string{"TELEGRAM_TOKEN": "1:a", "METRICS_ADDR": "9090"}, "METRICS_ADDR"},
 		"job at 2 am":    {map[string]string{"TELEGRAM_TOKEN": "1:a", "JOB_PURGE": "30 2 * * *"}, "JOB_PURGE"},
 	}
 	for name, tc := range cases {

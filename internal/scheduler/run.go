@@ -112,6 +112,9 @@ func (r *runner) firing(now time.Time) time.Time {
 // line writes the run's one summary line: job, firing, duration, outcome
 // and the job's summary; nothing a person could be found by.
 func (r *runner) line(firing time.Time, d time.Duration, res result) {
+	if r.s.cfg.Observe != nil {
+		r.s.cfg.Observe(r.name, res.outcome, d)
+	}
 	var ev *zerolog.Event
 	switch res.outcome {
 	case OutcomeOK, OutcomeLockedElsewhere:

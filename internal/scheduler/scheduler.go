@@ -57,6 +57,9 @@ type Config struct {
 	LockMargin time.Duration
 	// Now is the clock; default time.Now. Tests set a fake one.
 	Now func() time.Time
+	// Observe, when set, is told of each firing on this replica: the job,
+	// its outcome (OutcomeOK…) and how long it ran (metrics).
+	Observe func(job, outcome string, d time.Duration)
 }
 
 // DefaultLockMargin is Config.LockMargin when it is left at zero.

@@ -34,11 +34,7 @@ const DefaultTimeout = 30 * time.Second
 // NewClient returns a client for the bot with token at apiURL.
 func NewClient(apiURL, token string, hc *http.Client) *Client {
 	if hc == nil {
-		hc = &http.Client{Transport: &http.Transport{
-			MaxIdleConnsPerHost: 64,
-			MaxConnsPerHost:     64, // bursts wait for a connection rather than open (and drop) hundreds
-			IdleConnTimeout:     90 * time.Second,
-		}}
+		hc = &http.Client{Transport: NewTransport()}
 	}
 	api := strings.TrimRight(apiURL, "/")
 	return &Client{base: api + "/bot" + token + "/", files: api + "/file/bot" + token + "/", http: hc,
