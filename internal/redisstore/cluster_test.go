@@ -35,6 +35,52 @@ func TestCluster(t *testing.T) {
 	t.Run("Desk", func(t *testing.T) { clusterDesk(t, cc) })
 	t.Run("Lock", func(t *testing.T) { clusterLock(t, cc) })
 	t.Run("Limiter", func(t *testing.T) { clusterLimiter(t, cc) })
+	t.Run("Versions", func(t *testing.T) { clusterVersions(t, cc) })
+}
+
+// Publishing on a cluster: the script's keys share the {flows} slot, a
+// draft based on an older head is refused, and a replica watching hears
+// every publication whichever primary it listens on.
+func clusterVersions(t *testing.T, cc *redis.ClusterClient) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	v := NewVersions(cc)
+	if err := v.Preload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan int64, 64)
+	go func() { _ = v.Watch(ctx, func(n int64) { got <- n }) }()
+	heard := false
+	for base := int64(0); base < 10 && !heard; base++ {
+		mustPublish(t, v, testVersion(base))
+		select {
+		case <-got:
+			heard = true // the subscription was up: every later one is heard
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+	if !heard {
+		t.Fatal("no publication heard on the cluster")
+	}
+	head, err := v.Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Publish(ctx, testVersion(head-1)); err == nil {
+		t.Fatal("a draft based on an older version was published over the head")
+	}
+	n := mustPublish(t, v, testVersion(head))
+	select {
+	case m := <-got:
+		if m != n {
+			t.Errorf("heard %d, want %d", m, n)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("version %d published on the cluster, never announced", n)
+	}
+	if ver, err := v.Get(ctx, n); err != nil || ver.Summary == "" {
+		t.Fatalf("version %d read back: %+v %v", n, ver, err)
+	}
 }
 
 // masterOf names the primary that holds key.
