@@ -195,10 +195,10 @@ func TestPublishReachesEveryReplica(t *testing.T) {
 	changed := bytes.Replace(shipped(t, "orientation.yaml"), []byte("Vous pourrez revenir à ce menu à tout moment."),
 		[]byte("Ce menu vous attend."), 1)
 	admin.upload("orientation.yaml", changed, "Brouillon")
-	admin.tap("✅ Publier", 1)
 	start := time.Now()
+	admin.tap("✅ Publier", 1)
 	waitSaid(t, admin, "Version 1 publiée")
-	waitFor(t, tg, "both replicas serve version 1", func() bool {
+	within(t, "both replicas serve version 1", 20*time.Second, func() bool {
 		n := 0
 		for _, line := range strings.Split(logs.String(), "\n") {
 			if strings.Contains(line, "flows: version live") && strings.Contains(line, `"version":1,`) {
