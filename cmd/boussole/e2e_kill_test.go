@@ -2,7 +2,6 @@ package main
 
 import (
 	"math/rand/v2"
-	"sync"
 	"testing"
 	"time"
 )
@@ -32,24 +31,7 @@ func TestKillUnderLoad(t *testing.T) {
 				chats[i] = int64(7601 + i)
 			}
 			stop := make(chan struct{})
-			actions := make([]int, len(chats))
-			var wg sync.WaitGroup
-			for i, chat := range chats {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					w := &walker{tg: tg, chat: chat, lang: []string{"fr", "ar"}[i%2]}
-					for n := 0; ; n++ {
-						select {
-						case <-stop:
-							return
-						default:
-						}
-						w.act(n, 5*time.Second) // an unanswered action is counted below
-						actions[i]++
-					}
-				}()
-			}
+			actions, walked := walkers(tg, chats, stop)
 			const kills = 3
 			start := time.Now()
 			for k := range kills {
@@ -61,33 +43,9 @@ func TestKillUnderLoad(t *testing.T) {
 			}
 			time.Sleep(time.Until(start.Add(10 * time.Second))) // the end of the load
 			close(stop)
-			wg.Wait()
+			walked()
 
-			if err := tg.WaitIdle(20 * time.Second); err != nil {
-				t.Errorf("not every action was acknowledged: %v", err)
-			}
-			answered := func() bool {
-				for i, chat := range chats {
-					if len(tg.BotMessages(chat)) < actions[i] {
-						return false
-					}
-				}
-				return true
-			}
-			_ = tg.WaitFor(ctxFor(20*time.Second), answered)
-			waitQuiet(tg, 1500*time.Millisecond, 10*time.Second)
-			lost, doubled, total := 0, 0, 0
-			for i, chat := range chats {
-				got := len(tg.BotMessages(chat))
-				total += actions[i]
-				switch {
-				case got < actions[i]:
-					lost += actions[i] - got
-					t.Logf("chat %d: %d actions, %d answers:\n%s", chat, actions[i], got, transcript(tg.Chat(chat)))
-				case got > actions[i]:
-					doubled += got - actions[i]
-				}
-			}
+			lost, doubled, total := countAnswers(t, tg, chats, actions)
 			t.Logf("%s: %d actions, %d kills, %d lost, %d doubled", mode, total, kills, lost, doubled)
 			if lost > 0 {
 				t.Errorf("%d acknowledged actions were never answered", lost)

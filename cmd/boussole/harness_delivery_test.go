@@ -293,3 +293,60 @@ func waitQuiet(tg *telegramtest.Server, quiet, max time.Duration) bool {
 	}
 	return false
 }
+
+// countAnswers waits until every action is acknowledged and answered (or
+// the waits give up), then counts the actions never answered (lost) and
+// the answers too many (doubled); each walker's action gets one answer.
+func countAnswers(t *testing.T, tg *telegramtest.Server, chats []int64, actions []int) (lost, doubled, total int) {
+	t.Helper()
+	if err := tg.WaitIdle(20 * time.Second); err != nil {
+		t.Errorf("not every action was acknowledged: %v", err)
+	}
+	answered := func() bool {
+		for i, chat := range chats {
+			if len(tg.BotMessages(chat)) < actions[i] {
+				return false
+			}
+		}
+		return true
+	}
+	_ = tg.WaitFor(ctxFor(20*time.Second), answered)
+	waitQuiet(tg, 1500*time.Millisecond, 10*time.Second)
+	for i, chat := range chats {
+		got := len(tg.BotMessages(chat))
+		total += actions[i]
+		switch {
+		case got < actions[i]:
+			lost += actions[i] - got
+			t.Logf("chat %d: %d actions, %d answers:\n%s", chat, actions[i], got, transcript(tg.Chat(chat)))
+		case got > actions[i]:
+			doubled += got - actions[i]
+		}
+	}
+	return lost, doubled, total
+}
+
+// walkers makes each person act in a closed loop until stop, waiting up to
+// 5 s for each answer (one unanswered is counted by countAnswers);
+// actions[i] is person i's count once walked has returned.
+func walkers(tg *telegramtest.Server, chats []int64, stop <-chan struct{}) (actions []int, walked func()) {
+	actions = make([]int, len(chats))
+	var wg sync.WaitGroup
+	for i, chat := range chats {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := &walker{tg: tg, chat: chat, lang: []string{"fr", "ar"}[i%2]}
+			for n := 0; ; n++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				w.act(n, 5*time.Second)
+				actions[i]++
+			}
+		}()
+	}
+	return actions, wg.Wait
+}
