@@ -105,8 +105,12 @@ type Desk struct {
 	wait        estimator
 	pausedUntil time.Time // the group's writes wait until then (Telegram's 429); the board's goroutine only
 
-	mu      sync.Mutex
-	known   map[int64]bool  // volunteers, routed to the desk in private
+	mu    sync.Mutex
+	known map[int64]bool // volunteers, routed to the desk in private
+	// notVol are users found in the store not to be volunteers, and when:
+	// their private messages go to their conversation without asking again
+	// for a while.
+	notVol  map[int64]time.Time
 	chats   map[int64]int64 // ticket → the person's chat (never changes)
 	vols    map[int64]cachedVolunteer
 	volLang map[int64]string
@@ -141,7 +145,7 @@ func New(cfg Config, d Deps) *Desk {
 	return &Desk{cfg: cfg, store: d.Store, people: d.People, outbox: d.Outbox, hold: d.Hold, bot: d.Bot,
 		bundle: d.Bundle, log: d.Log, limiter: d.Limiter, lock: d.Lock, now: d.Now, counter: d.Counter,
 		members: members{ttl: 30 * time.Second, m: map[int64]memberEntry{}},
-		known:   map[int64]bool{}, chats: map[int64]int64{}, volLang: map[int64]string{}, vols: map[int64]cachedVolunteer{}}
+		known:   map[int64]bool{}, notVol: map[int64]time.Time{}, chats: map[int64]int64{}, volLang: map[int64]string{}, vols: map[int64]cachedVolunteer{}}
 }
 
 // Owns reports whether an update is the desk's: anything in the
@@ -158,9 +162,43 @@ func (d *Desk) Owns(u conversation.Update) bool {
 		return true
 	}
 	d.mu.Lock()
+	known := d.known[u.From]
+	checked, seen := d.notVol[u.From]
+	d.mu.Unlock()
+	if known {
+		return true
+	}
+	if seen && d.now().Sub(checked) < notVolFor {
+		return false
+	}
+	// Not met here yet: another replica may have met this volunteer a
+	// moment ago (RefreshKnown learns it within a second; their message
+	// must not become a person's meanwhile). One read, then remembered.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_, ok, err := d.store.Volunteer(ctx, u.From)
+	if err != nil {
+		return false // the store is down: the person's path answers, degraded
+	}
+	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.known[u.From]
+	if ok {
+		d.known[u.From] = true
+		return true
+	}
+	if len(d.notVol) > maxNotVol {
+		d.notVol = map[int64]time.Time{}
+	}
+	d.notVol[u.From] = d.now()
+	return false
 }
+
+// notVolFor is how long a user found not to be a volunteer is not asked
+// about again; becoming one meanwhile is learnt by RefreshKnown.
+const notVolFor = time.Minute
+
+// maxNotVol bounds what Owns remembers of people.
+const maxNotVol = 100000
 
 // Handle runs one of the desk's updates. A nil error means it is durable.
 func (d *Desk) Handle(ctx context.Context, u conversation.Update) (conversation.Result, error) {
@@ -175,6 +213,7 @@ func (d *Desk) remember(id int64, lang string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.known[id] = true
+	delete(d.notVol, id)
 	if lang != "" {
 		d.volLang[id] = lang
 	}
