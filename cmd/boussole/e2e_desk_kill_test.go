@@ -13,9 +13,6 @@ import (
 // the other side; none twice, but for the one the Bot API cannot rule out
 // (accepted just before a kill, not yet recorded), at most one per kill.
 func TestKillMidRelay(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and kills the binary")
-	}
 	bin := boussoleBinary(t)
 	tg, redisURL, logs := setupDelivery(t)
 	tg.AddGroup(deskGroup, "Bénévoles")

@@ -11,9 +11,6 @@ import (
 // action is acknowledged in the end and answered; a double answer only in
 // the send→record window the Bot API cannot close, at most one per kill.
 func TestKillUnderLoad(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and kills the binary")
-	}
 	bin := boussoleBinary(t)
 	for _, mode := range modes {
 		t.Run(mode, func(t *testing.T) {

@@ -109,9 +109,6 @@ func TestOpsOnMetricsAddr(t *testing.T) {
 // action acknowledged is answered (by it, or by the next process), none
 // twice.
 func TestSigtermUnderLoad(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and stops the binary")
-	}
 	bin := boussoleBinary(t)
 	for _, mode := range modes {
 		t.Run(mode, func(t *testing.T) {

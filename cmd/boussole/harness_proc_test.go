@@ -34,8 +34,18 @@ func TestMain(m *testing.M) {
 
 // boussoleBinary builds `boussole` once per test run, without -race (its
 // packages are cached by the plain `go test` pass, so this costs a link).
+//
+// The tests that run it are skipped with -short, and under the race
+// detector: the binary is built without it, so the race pass would only run
+// them again, slower; the plain pass runs them.
 func boussoleBinary(t *testing.T) string {
 	t.Helper()
+	switch {
+	case testing.Short():
+		t.Skip("builds and runs the binary (not with -short)")
+	case raceDetector:
+		t.Skip("runs the binary built without the race detector: the plain `go test` pass runs it")
+	}
 	buildOnce.Do(func() {
 		goTool, err := exec.LookPath("go")
 		if err != nil {
