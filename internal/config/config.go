@@ -82,7 +82,7 @@ var Vars = []Var{
 	{"VOLUNTEER_HOURS", "mon-fri 09:00-19:00", "when volunteers are on duty, Europe/Paris: rules like \"mon-fri 09:00-19:00; sat 10:00-13:00\""},
 	{"REMINDER_AFTER", "10m", "a request waiting longer is announced again in the volunteers' group (once)"},
 	{"VOLUNTEER_CAPACITY", "1", "conversations a volunteer holds at once"},
-	{"ADMIN_IDS", "", "Telegram user ids of the coordinators, comma-separated: they are told of /alerte"},
+	{"ADMIN_IDS", "", "Telegram user ids of the coordinators, comma-separated: they are told of /alerte, get /stats and the weekly report, and edit, publish and roll back the flows from Telegram (docs/guide-admin.fr.md §10)"},
 	{"TEMPLATES_FILE", "", "YAML file of the volunteers' canned replies (/modele); empty: the ones shipped in the binary"},
 	{"TICKET_IDLE", "48h", "a request with nothing new for that long is closed, with a kind word to the person"},
 	{"JOB_PURGE", "30 3 * * *", "when keys are checked for an expiry (cron, Europe/Paris; never 02:00–03:00, which daylight saving skips or repeats)"},
