@@ -27,6 +27,8 @@ type Service struct {
 	Desk Desk
 	// Counter counts for the observatory; nil counts nothing.
 	Counter Counter
+	// Ateliers shows the association's sessions; nil shows none.
+	Ateliers Ateliers
 	// Owner is this replica's token for sending leases.
 	Owner string
 	Now   func() time.Time
