@@ -13,15 +13,15 @@ import (
 // Session is one meeting of the association. Its texts are in French and
 // Arabic; Start is a moment (read and shown on Europe/Paris time).
 type Session struct {
-	ID         string            `json:"id"`             // short code, e.g. "K7F2", chosen by the store
-	Kind       string            `json:"kind"`           // one of Kinds
-	Title      map[string]string `json:"title"`          // lang → title, fr and ar
-	Audience   map[string]string `json:"for,omitempty"`  // lang → who it is for (parents, young people…)
+	ID         string            `json:"id"`              // short code, e.g. "K7F2", chosen by the store
+	Kind       string            `json:"kind"`            // one of Kinds
+	Title      map[string]string `json:"title"`           // lang → title, fr and ar
+	Audience   map[string]string `json:"for,omitempty"`   // lang → who it is for (parents, young people…)
 	Needs      []string          `json:"needs,omitempty"` // the needs it suits (psy, medical, legal, deuil, menace, general); none: every need
-	Langs      []string          `json:"langs"`          // languages spoken there (fr, ar)
+	Langs      []string          `json:"langs"`           // languages spoken there (fr, ar)
 	Start      time.Time         `json:"start"`
 	Minutes    int               `json:"minutes"`
-	Place      map[string]string `json:"place"`          // lang → where
+	Place      map[string]string `json:"place"`           // lang → where
 	PlaceLater bool              `json:"later,omitempty"` // the place is sent the day before, only to those signed up
 	Cancelled  bool              `json:"cancelled,omitempty"`
 	Came       int               `json:"came"` // how many came, recorded by an admin after; -1 not recorded
