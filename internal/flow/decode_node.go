@@ -7,7 +7,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-var nodeKeys = []string{"text", "resources", "options", "next", "input", "skip", "route", "handoff", "unavailable", "end", "erase"}
+var nodeKeys = []string{"text", "resources", "options", "next", "input", "skip", "route", "handoff", "unavailable", "end", "erase", "ateliers"}
 
 // node decodes one node; its kind is given by which of input, route, handoff
 // or end it holds (none: a message).
@@ -30,7 +30,7 @@ func (d *decoder) node(id string, nf field, langs []string) (*Node, *nodeSrc) {
 	}
 	where := "nodes." + id
 	allowedFor := map[Kind][]string{
-		KindMessage: {"text", "resources", "options", "next"},
+		KindMessage: {"text", "resources", "options", "next", "ateliers"},
 		KindInput:   {"text", "input", "skip", "next"},
 		KindRoute:   {"route"},
 		KindHandoff: {"text", "handoff", "unavailable", "options"},
@@ -99,6 +99,13 @@ func (d *decoder) node(id string, nf field, langs []string) (*Node, *nodeSrc) {
 	}
 	if f, ok := fs["unavailable"]; ok {
 		n.Unavailable = d.gotoRef(f.val, where+".unavailable", src)
+	}
+	if f, ok := fs["ateliers"]; ok {
+		if f.val.Tag != "!!bool" {
+			d.errorf(f.val, CodeNotBool, "key", where+".ateliers")
+		} else {
+			n.Ateliers = f.val.Value == "true"
+		}
 	}
 	for _, key := range []string{"end", "erase"} {
 		if f, ok := fs[key]; ok {

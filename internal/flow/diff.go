@@ -166,7 +166,8 @@ func sameNode(a, b *Node) bool {
 	return a.Kind == b.Kind && reflect.DeepEqual(a.Text, b.Text) && reflect.DeepEqual(a.Resources, b.Resources) &&
 		reflect.DeepEqual(a.Options, b.Options) && a.Next == b.Next && sameAsk(a.Ask, b.Ask) &&
 		reflect.DeepEqual(a.Skip, b.Skip) && reflect.DeepEqual(a.Routes, b.Routes) &&
-		reflect.DeepEqual(a.Handoff, b.Handoff) && a.Unavailable == b.Unavailable
+		reflect.DeepEqual(a.Handoff, b.Handoff) && a.Unavailable == b.Unavailable &&
+		a.Ateliers == b.Ateliers
 }
 
 func sameAsk(a, b *Ask) bool {

@@ -140,6 +140,11 @@ type Node struct {
 	// Unavailable is where a handoff node leads when no volunteer desk
 	// answers (see WithoutDesk): a screen that gives the lines open now.
 	Unavailable string
+	// Ateliers: a message node that shows the association's coming
+	// sessions (ateliers de parole, support groups, permanences) after its
+	// text, which introduces them. Step emits an OutAteliers output after
+	// the node's OutMessage; the caller fetches and shows the sessions.
+	Ateliers bool
 
 	// Rendered per language at load, so Step allocates nothing to show a node.
 	rendered map[string]string

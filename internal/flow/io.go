@@ -31,14 +31,15 @@ type Input struct {
 type OutputKind int
 
 const (
-	OutMessage OutputKind = iota // show a node: Text and Buttons
-	OutNotice                    // say something in the bot's own words: Notice
-	OutHandoff                   // open a ticket for a human: Ticket
-	OutCancel                    // the person left the human conversation: close their ticket
-	OutRelay                     // pass Text to the volunteer
-	OutAlert                     // tell the volunteer the person wrote an emergency keyword
-	OutEnd                       // the flow reached an end node
-	OutErase                     // erase the conversation (an erase node): as /effacer, nothing shown
+	OutMessage  OutputKind = iota // show a node: Text and Buttons
+	OutNotice                     // say something in the bot's own words: Notice
+	OutHandoff                    // open a ticket for a human: Ticket
+	OutCancel                     // the person left the human conversation: close their ticket
+	OutRelay                      // pass Text to the volunteer
+	OutAlert                      // tell the volunteer the person wrote an emergency keyword
+	OutEnd                        // the flow reached an end node
+	OutErase                      // erase the conversation (an erase node): as /effacer, nothing shown
+	OutAteliers                   // show the association's coming sessions after the node's message: Node, Need
 )
 
 // Notice names a situation the bot explains in its own words (locales/).
@@ -67,7 +68,15 @@ type Output struct {
 	Back    bool // a step back is possible from here
 	Notice  Notice
 	Ticket  *Ticket
+	// Need is, for OutAteliers, the person's "need" variable (psy, deuil,
+	// menace…; "" when they chose none): the sessions shown are those that
+	// suit it. It follows the OutMessage of a node with ateliers: true.
+	Need string
 }
+
+// NeedVar is the variable that holds the need a person chose in the menu;
+// OutAteliers carries it so the sessions shown suit it.
+const NeedVar = "need"
 
 // Ticket is a request for a human: what a volunteer needs to know, and no
 // more. Answers holds the variables the person chose to give, not a transcript.

@@ -58,6 +58,7 @@ const (
 	CodeUnverified         Code = "unverified_resource"
 	CodeIncompleteResource Code = "incomplete_resource"
 	CodeRTLDigits          Code = "rtl_digit_groups"
+	CodeNotBool            Code = "not_bool"
 )
 
 // Problem is one finding of the validator, located in a file.

@@ -216,8 +216,17 @@ func (s *stepper) show(n *Node) {
 	s.st.Node = n.ID
 	s.out = append(s.out, Output{Kind: OutMessage, Node: n.ID, Text: n.rendered[s.st.Lang],
 		Buttons: n.buttons[s.st.Lang], Back: len(s.st.History) > 0})
+	s.ateliers(n)
 	if n.Kind == KindEnd {
 		s.out = append(s.out, Output{Kind: OutEnd, Node: n.ID})
+	}
+}
+
+// ateliers asks the caller to show the association's coming sessions after
+// a node that introduces them, for the need the person chose.
+func (s *stepper) ateliers(n *Node) {
+	if n.Ateliers {
+		s.out = append(s.out, Output{Kind: OutAteliers, Node: n.ID, Need: s.st.Vars[NeedVar]})
 	}
 }
 
@@ -248,6 +257,7 @@ func (s *stepper) enter(id string) {
 			return
 		case n.Kind == KindMessage && len(n.Options) == 0:
 			s.out = append(s.out, Output{Kind: OutMessage, Node: n.ID, Text: n.rendered[s.st.Lang]})
+			s.ateliers(n)
 			id = n.Next
 		case n.Kind == KindHandoff && s.f.noDesk:
 			id = n.Unavailable

@@ -138,6 +138,8 @@ func summary(out []Output) []string {
 			s = append(s, "end "+o.Node)
 		case OutErase:
 			s = append(s, "erase "+o.Node)
+		case OutAteliers:
+			s = append(s, "ateliers "+o.Node+" need="+o.Need)
 		default:
 			s = append(s, fmt.Sprintf("kind %d", o.Kind))
 		}
