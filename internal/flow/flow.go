@@ -6,7 +6,7 @@ import "regexp"
 // phone and every button within what Telegram accepts.
 const (
 	MaxNodes        = 5000
-	MaxOptions      = 8
+	MaxOptions      = 9
 	MaxLabelRunes   = 40
 	MaxCallbackData = 64
 	MaxMessageRunes = 4096
