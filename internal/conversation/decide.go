@@ -56,6 +56,9 @@ func (s *Service) decide(ctx context.Context, st flow.State, u Update, now time.
 		if d, ok, err := s.feedbackButton(ctx, f, st, lang, u.Data, now); ok || err != nil {
 			return d, err
 		}
+		if d, ok := s.ateliersButton(ctx, f, st, u.Chat, lang, u.Data, now); ok {
+			return d, nil
+		}
 		in = flow.ButtonInput(u.Data)
 	case KindText:
 		if cmd, arg, ok := command(u.Text); ok {
@@ -103,7 +106,7 @@ func (s *Service) decide(ctx context.Context, st flow.State, u Update, now time.
 			return eraseAll(), nil // "Effacer nos échanges", "Pas maintenant"
 		}
 	}
-	return decision{state: next, replies: Render(f, s.Bundle, next.Lang, outs)}, nil
+	return decision{state: next, replies: s.render(ctx, f, u.Chat, next.Lang, outs, now)}, nil
 }
 
 // eraseAll is /effacer, and the flow's erase buttons: the messages of the
@@ -206,7 +209,7 @@ func (s *Service) backOnLive(old, live *flow.Flow, next flow.State, outs []flow.
 		switch o.Kind {
 		case flow.OutNotice:
 			kept = append(kept, o)
-		case flow.OutMessage:
+		case flow.OutMessage, flow.OutAteliers:
 		default:
 			return old, next, outs // a ticket or an erase: this step stays whole
 		}

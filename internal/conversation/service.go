@@ -174,6 +174,9 @@ func (s *Service) decideUpdate(ctx context.Context, rec Record, u Update, now ti
 	if err != nil {
 		return d, err
 	}
+	if d.action == actErase || d.action == actForget {
+		s.forgetAteliers(ctx, u.Chat) // their sign-ups go with the conversation
+	}
 	if (d.action == actErase || d.action == actForget) && rec.Link.Open() && s.Desk != nil {
 		// Erasing reaches the volunteer's side: the copies go with this
 		// conversation's journal; the ticket keeps only anonymous counts.
