@@ -168,3 +168,16 @@ func TestAteliersRemindSchedule(t *testing.T) {
 		t.Errorf("register: %v %v", names, err)
 	}
 }
+
+// The sign-ups name chats: a key of theirs that lost its expiry gets the
+// retention of a person's keys, not the default of counters.
+func TestAteliersSignUpsArePersonal(t *testing.T) {
+	for _, k := range []string{"bsl:{ateliers}:sg:K7F2", "bsl:{ateliers}:sg:KXFA", "bsl:{ateliers}:me:12345"} {
+		if !IsPersonal("bsl", Family(k)) {
+			t.Errorf("%s (%s) is not personal", k, Family(k))
+		}
+	}
+	if IsPersonal("bsl", Family("bsl:{ateliers}:s:K7F2")) {
+		t.Error("a session is not about a person")
+	}
+}
