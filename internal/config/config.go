@@ -89,6 +89,7 @@ var Vars = []Var{
 	{"JOB_IDLE_TICKETS", "15 0-1,3-23 * * *", "when idle requests are closed (cron, Europe/Paris)"},
 	{"JOB_WEEKLY_REPORT", "0 8 * * 1", "when the coordinators get the week's charts and CSV (cron, Europe/Paris)"},
 	{"JOB_VERIFY_SERVICES", "0 9 1 * *", "when the coordinators get the services to verify again (cron, Europe/Paris)"},
+	{"JOB_ATELIERS_REMIND", "0 0-1,3-23 * * *", "when the reminders of the association's sessions are checked: from 10:00 the day before a session, each person signed up who asked gets one (cron, Europe/Paris)"},
 }
 
 // Load reads the configuration through getenv (os.Getenv, or a map in tests)

@@ -262,7 +262,7 @@ var commandRe = regexp.MustCompile(`(^|\s)/([a-z]+)\b`)
 // adminCommands are the coordinators' (internal/admin): their texts name
 // them, and no menu shows them to anybody else.
 var adminCommands = []string{"flux", "modifier", "verifie", "versions", "restaurer", "journal",
-	"traductions", "ressources", "quitter", "annuler", "stats"}
+	"traductions", "ressources", "quitter", "annuler", "stats", "ateliers"}
 
 func TestCommandsInTextsExist(t *testing.T) {
 	cats := loadCatalogs(t)

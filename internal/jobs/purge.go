@@ -63,7 +63,8 @@ var DefaultFamilyTTL = map[string]time.Duration{
 }
 
 // personalFamilies are the families about one person, after the prefix.
-var personalFamilies = []string{"conv", "msgs", "out", "copy", "lease", "pace", "{desk}:t", "{desk}:open", "{desk}:v", "{desk}:vols", "{desk}:queue", "{desk}:board"}
+var personalFamilies = []string{"conv", "msgs", "out", "copy", "lease", "pace", "{desk}:t", "{desk}:open", "{desk}:v", "{desk}:vols", "{desk}:queue", "{desk}:board",
+	"{ateliers}:sg", "{ateliers}:me"}
 
 // NewPurge returns the purge job on c.
 func NewPurge(c redis.UniversalClient, cfg PurgeConfig) *Purge {

@@ -6,7 +6,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/boussole/boussole/internal/ateliers"
 	"github.com/boussole/boussole/internal/flow"
+	"github.com/boussole/boussole/internal/i18n"
 	"github.com/boussole/boussole/internal/scheduler"
 )
 
@@ -22,6 +24,9 @@ const (
 	// DefaultVerifyServices: the 1st of each month at 09:00;
 	// JOB_VERIFY_SERVICES.
 	DefaultVerifyServices = "0 9 1 * *"
+	// DefaultAteliersRemind: every hour but 02:00, the reminders due the
+	// day before a session from 10:00; JOB_ATELIERS_REMIND.
+	DefaultAteliersRemind = "0 0-1,3-23 * * *"
 )
 
 // Timeouts of the jobs' runs.
@@ -29,11 +34,13 @@ const (
 	PurgeTimeout          = 30 * time.Minute
 	WeeklyReportTimeout   = 10 * time.Minute
 	VerifyServicesTimeout = 5 * time.Minute
+	AteliersRemindTimeout = 10 * time.Minute
 )
 
 // Deps are what the jobs need. A job whose dependencies are missing is
 // not added: Purge needs Redis; WeeklyReport Observatory and Sender;
-// VerifyServices Flow and Sender.
+// VerifyServices Flow and Sender; AteliersRemind Ateliers, Notifier and
+// Bundle (with Ateliers, the weekly report lists the week's sessions).
 type Deps struct {
 	Redis       redis.UniversalClient
 	Purge       PurgeConfig // Retention: config RETENTION
@@ -41,6 +48,9 @@ type Deps struct {
 	Sender      Sender
 	Admins      func() []int64 // read at each run
 	Flow        func() *flow.Flow
+	Ateliers    ateliers.Store
+	Notifier    ateliers.Notifier
+	Bundle      *i18n.Bundle
 }
 
 // Register adds the jobs to s on their schedules (see the Default*
@@ -60,10 +70,17 @@ func Register(s *scheduler.Scheduler, getenv func(string) string, d Deps) ([]str
 		es = append(es, entry{NewPurge(d.Redis, d.Purge), DefaultPurge, PurgeTimeout})
 	}
 	if d.Observatory != nil && d.Sender != nil {
-		es = append(es, entry{NewWeeklyReport(d.Observatory, d.Sender, admins), DefaultWeeklyReport, WeeklyReportTimeout})
+		wr := NewWeeklyReport(d.Observatory, d.Sender, admins)
+		if d.Ateliers != nil {
+			wr = wr.WithSessions(d.Ateliers)
+		}
+		es = append(es, entry{wr, DefaultWeeklyReport, WeeklyReportTimeout})
 	}
 	if d.Flow != nil && d.Sender != nil {
 		es = append(es, entry{NewVerifyServices(d.Flow, d.Sender, admins), DefaultVerifyServices, VerifyServicesTimeout})
+	}
+	if d.Ateliers != nil && d.Notifier != nil && d.Bundle != nil {
+		es = append(es, entry{NewAteliersRemind(d.Ateliers, d.Notifier, d.Bundle), DefaultAteliersRemind, AteliersRemindTimeout})
 	}
 	var names []string
 	for _, e := range es {

@@ -5,9 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 	_ "time/tzdata" // the weeks are Paris weeks, wherever the bot runs
 
+	"github.com/boussole/boussole/internal/ateliers"
 	"github.com/boussole/boussole/internal/observatory"
 )
 
@@ -45,15 +47,23 @@ var paris = func() *time.Location {
 // hidden in complement in its own report could show there, giving away
 // the small one it was hiding.
 type WeeklyReport struct {
-	obs    ObservatoryReader
-	send   Sender
-	admins func() []int64
+	obs      ObservatoryReader
+	send     Sender
+	admins   func() []int64
+	sessions ateliers.Store // nil: no sessions in the report
 }
 
 // NewWeeklyReport returns the job reading obs and sending to admins (read
 // at each run) through send.
 func NewWeeklyReport(obs ObservatoryReader, send Sender, admins func() []int64) *WeeklyReport {
 	return &WeeklyReport{obs: obs, send: send, admins: admins}
+}
+
+// WithSessions adds to the report the association's sessions of the week,
+// with how many signed up and, once recorded, how many came: counts only.
+func (j *WeeklyReport) WithSessions(s ateliers.Store) *WeeklyReport {
+	j.sessions = s
+	return j
 }
 
 // Name is "weekly-report".
@@ -100,8 +110,8 @@ func (j *WeeklyReport) Build(ctx context.Context, now time.Time) (WeeklyContent,
 		return WeeklyContent{}, fmt.Errorf("csv: %w", err)
 	}
 	_, wk := monday.ISOWeek()
-	text := fmt.Sprintf("📊 Boussole, rapport de la semaine %d (du %s au %s)\n\n%s\n\nSuivent %d graphiques et le tableau complet (CSV).",
-		wk, monday.Format("02/01"), sunday.Format("02/01/2006"), rep.Text, len(charts))
+	text := fmt.Sprintf("📊 Boussole, rapport de la semaine %d (du %s au %s)\n\n%s%s\n\nSuivent %d graphiques et le tableau complet (CSV).",
+		wk, monday.Format("02/01"), sunday.Format("02/01/2006"), rep.Text, j.weekSessions(ctx, monday, sunday.AddDate(0, 0, 1)), len(charts))
 	return WeeklyContent{Week: week, Text: text, Charts: charts, CSVName: CSVName(week), CSV: csv.Bytes()}, nil
 }
 
@@ -150,4 +160,40 @@ func (j *WeeklyReport) sendTo(ctx context.Context, chat int64, c WeeklyContent) 
 	}
 	_, err := j.send.SendDocument(ctx, chat, c.CSVName, c.CSV, "Tableau de la semaine : les cases de moins de 11 personnes sont masquées, les nombres arrondis à 5.")
 	return err
+}
+
+// weekSessions is the report's paragraph on the sessions that started in
+// [from, to): "" without a store or a session.
+func (j *WeeklyReport) weekSessions(ctx context.Context, from, to time.Time) string {
+	if j.sessions == nil {
+		return ""
+	}
+	list, err := j.sessions.Between(ctx, from, to)
+	if err != nil {
+		return "\n\nRendez-vous de la semaine : illisibles (le stockage n'a pas répondu)."
+	}
+	if len(list) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\n\nRendez-vous de la semaine :")
+	for _, s := range list {
+		fmt.Fprintf(&b, "\n• %s %s, %s : ", s.Start.In(paris).Format("02/01 15:04"), s.ID, s.Title["fr"])
+		if s.Cancelled {
+			b.WriteString("annulé")
+			continue
+		}
+		n, err := j.sessions.Count(ctx, s.ID)
+		if err != nil {
+			b.WriteString("inscrits illisibles")
+		} else {
+			fmt.Fprintf(&b, "%d inscrit(s)", n)
+		}
+		if s.Came >= 0 {
+			fmt.Fprintf(&b, ", %d venu(s)", s.Came)
+		} else {
+			b.WriteString(", venus non notés")
+		}
+	}
+	return b.String()
 }

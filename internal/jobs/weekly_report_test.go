@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/boussole/boussole/internal/ateliers"
 	"github.com/boussole/boussole/internal/observatory"
 	"github.com/boussole/boussole/internal/redistest"
 )
@@ -199,5 +200,52 @@ func TestWeeklyReportNobody(t *testing.T) {
 	}
 	if got := send.to(admins[0]); len(got) != 5 {
 		t.Errorf("empty week: %d messages", len(got))
+	}
+}
+
+// The week's sessions: counts only, no chat id.
+func TestWeeklyReportSessions(t *testing.T) {
+	rdb := redistest.New(t, testDB)
+	rec := observatory.NewRecorder(rdb, nil)
+	ctx := context.Background()
+	m := ateliers.NewMemory()
+	tue := time.Date(2026, 11, 24, 18, 0, 0, 0, paris)
+	m.Now = func() time.Time { return tue.Add(-time.Hour) }
+	held, _ := m.Save(ctx, atelier(tue))
+	for i := range 4 {
+		m.SignUp(ctx, held.ID, ateliers.Sign{Chat: int64(880001 + i), Lang: "fr"})
+	}
+	cancelled := atelier(tue.Add(48 * time.Hour))
+	cancelled.Cancelled = true
+	cancelled, _ = m.Save(ctx, cancelled)
+	notYet, _ := m.Save(ctx, atelier(tue.Add(72*time.Hour)))
+	m.SignUp(ctx, notYet.ID, ateliers.Sign{Chat: 880009, Lang: "ar"})
+	m.Save(ctx, atelier(tue.AddDate(0, 0, 7))) // next week
+	m.Now = func() time.Time { return tue.AddDate(0, 0, 6) }
+	held.Came = 3
+	m.Save(ctx, held)
+
+	send := &fakeSender{}
+	job := NewWeeklyReport(rec, send, func() []int64 { return admins[:1] }).WithSessions(m)
+	if _, err := job.Run(ctx, time.Date(2026, 11, 30, 8, 0, 0, 0, paris)); err != nil {
+		t.Fatal(err)
+	}
+	text := send.to(admins[0])[0].caption
+	for _, want := range []string{"Rendez-vous de la semaine :",
+		"• 24/11 18:00 " + held.ID + ", Parler ensemble : 4 inscrit(s), 3 venu(s)",
+		"• 26/11 18:00 " + cancelled.ID + ", Parler ensemble : annulé",
+		"• 27/11 18:00 " + notYet.ID + ", Parler ensemble : 1 inscrit(s), venus non notés"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("report lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Count(text, "• ") != 3 || strings.Contains(text, "8800") {
+		t.Errorf("report:\n%s", text)
+	}
+	// Without a store, as before.
+	send = &fakeSender{}
+	NewWeeklyReport(rec, send, func() []int64 { return admins[:1] }).Run(ctx, time.Date(2026, 11, 30, 8, 0, 0, 0, paris))
+	if strings.Contains(send.to(admins[0])[0].caption, "Rendez-vous") {
+		t.Error("sessions without a store")
 	}
 }

@@ -29,6 +29,7 @@ const (
 	DBEndToEnd     = 9
 	DBConsole      = 10
 	DBVersions     = 11
+	DBAteliers     = 14
 )
 
 // New returns a client on an empty database db, closed when the test ends.
