@@ -25,17 +25,21 @@ import (
 // Updates from other groups are the bot's business nowhere: they are
 // acknowledged and dropped.
 type router struct {
-	desk   *handoff.Desk
-	people *conversation.Service
-	stats  *admin.Stats
-	editor *admin.Editor
+	desk     *handoff.Desk
+	people   *conversation.Service
+	stats    *admin.Stats
+	editor   *admin.Editor
+	sessions *admin.Sessions
 }
 
 func (r router) Handle(ctx context.Context, u conversation.Update) (conversation.Result, error) {
 	if r.stats != nil && r.stats.Owns(u) {
 		return r.stats.Handle(ctx, u)
 	}
-	if r.editor.Owns(u) {
+	if r.sessions.Owns(u) {
+		return r.sessions.Handle(ctx, u)
+	}
+	if r.editor.Owns(u) { // after the other commands: it may be waiting for a text
 		return r.editor.Handle(ctx, u)
 	}
 	if r.desk != nil && r.desk.Owns(u) {

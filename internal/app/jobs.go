@@ -12,6 +12,7 @@ import (
 	"github.com/boussole/boussole/internal/delivery"
 	"github.com/boussole/boussole/internal/flow"
 	"github.com/boussole/boussole/internal/handoff"
+	"github.com/boussole/boussole/internal/i18n"
 	"github.com/boussole/boussole/internal/jobs"
 	"github.com/boussole/boussole/internal/redisstore"
 	"github.com/boussole/boussole/internal/scheduler"
@@ -21,8 +22,8 @@ import (
 // newScheduler registers the scheduled jobs; each firing runs on one
 // replica, under a lock in Redis.
 func newScheduler(cfg config.Config, rdb redis.UniversalClient, owner string, desk *handoff.Desk,
-	sender *telegram.Sender, live func() *flow.Flow, obs observer, observe func(job, outcome string, d time.Duration),
-	log zerolog.Logger) (*scheduler.Scheduler, error) {
+	sender *telegram.Sender, live func() *flow.Flow, obs observer, ses sessions, bundle *i18n.Bundle,
+	observe func(job, outcome string, d time.Duration), log zerolog.Logger) (*scheduler.Scheduler, error) {
 	lock := func(ctx context.Context, name, owner string, ttl time.Duration) (bool, error) {
 		return redisstore.Lock(ctx, rdb, name, owner, ttl)
 	}
@@ -37,6 +38,7 @@ func newScheduler(cfg config.Config, rdb redis.UniversalClient, owner string, de
 	if _, err := jobs.Register(s, getenv, jobs.Deps{
 		Redis: rdb, Purge: jobs.PurgeConfig{Retention: cfg.Retention}, Observatory: obs.rec,
 		Sender: adminSender{sender}, Admins: func() []int64 { return cfg.AdminIDs }, Flow: live,
+		Ateliers: ses.store, Notifier: ses.notify, Bundle: bundle,
 	}); err != nil {
 		return nil, err
 	}

@@ -97,6 +97,8 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 		Flow: lib.Live, Held: lib.Held, Bundle: bundle, Store: store, Outbox: engine, Channel: sender,
 		Owner: dcfg.Owner, Now: time.Now, Retention: cfg.Retention, GlobalRate: cfg.SendRateGlobal,
 	}
+	ses := newSessions(ctx, cfg, rdb, store, engine, sender, bundle, dcfg.Owner, log)
+	svc.Ateliers = ses.cards
 	obs := newObserver(rdb, cfg)
 	counter := eventCounter{obs, mon.m}
 	svc.Counter = counter
@@ -110,7 +112,7 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 	stats := &admin.Stats{Admins: cfg.AdminIDs, Recorder: obs.rec, Sender: sender, Bundle: bundle, Log: log, Now: time.Now}
 	editor := &admin.Editor{Admins: cfg.AdminIDs, Library: lib, Store: versions, Sender: sender, Bundle: bundle,
 		Log: log, Now: time.Now}
-	bot = telegram.NewBot(client, counted{router{desk: desk, people: svc, stats: stats, editor: editor}, mon.m}, log, logKey)
+	bot = telegram.NewBot(client, counted{router{desk: desk, people: svc, stats: stats, editor: editor, sessions: ses.admin}, mon.m}, log, logKey)
 	setCommands(ctx, bot, bundle, log)
 	mon.live = func() *flow.Flow { return svc.Flow() }
 	if err := mon.listen(ctx, cfg, log); err != nil {
@@ -139,7 +141,7 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 	go func() { engine.Run(sendCtx, 6*time.Second); close(sent) }()
 	go lib.Run(sendCtx, flowCheckEvery)
 	go mon.run(sendCtx, cfg, rdb, engine, sender, log)
-	sched, err := newScheduler(cfg, rdb, dcfg.Owner, desk, sender, svc.Flow, obs, mon.m.Job, log)
+	sched, err := newScheduler(cfg, rdb, dcfg.Owner, desk, sender, svc.Flow, obs, ses, bundle, mon.m.Job, log)
 	if err != nil {
 		return err
 	}
