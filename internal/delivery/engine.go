@@ -135,42 +135,6 @@ func (e *Engine) Hold(chat int64, c Claim) {
 	e.addLocked(chat, c)
 }
 
-// mark is the position of an entry in a chat's outbox: its erase epoch,
-// then its sequence number.
-type mark struct {
-	era, seq int64
-	at       time.Time
-}
-
-// markTTL is how long the last entry sent in a chat is remembered after its
-// slot went: far longer than a step takes from its commit to its Hold.
-const markTTL = time.Minute
-
-// staleLocked reports whether head was sent already by this replica.
-func (e *Engine) staleLocked(chat int64, head string) bool {
-	m, ok := e.sent[chat]
-	if !ok {
-		return false
-	}
-	it, _ := Decode(head)
-	return it.Era < m.era || (it.Era == m.era && it.Seq <= m.seq)
-}
-
-// claimAgain reads a chat's outbox afresh and sends what is left.
-func (e *Engine) claimAgain(chat int64) {
-	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
-	defer cancel()
-	c, err := e.q.Claim(ctx, chat, e.cfg.Owner)
-	if err != nil || !c.Held || c.Head == "" {
-		return // nothing left, or the sweep finds it
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.slots[chat] == nil && !e.staleLocked(chat, c.Head) {
-		e.addLocked(chat, c)
-	}
-}
-
 // addLocked starts sending a chat from a claim.
 func (e *Engine) addLocked(chat int64, c Claim) {
 	s := &slot{chat: chat, index: -1}
@@ -188,39 +152,6 @@ func (e *Engine) setHeadLocked(s *slot, raw string) {
 		it = Item{}
 	}
 	s.item = it
-}
-
-// AlbumWait is how long a head that copies part of an album waits after it
-// was queued, so that the parts arriving after it join it (the store merges
-// them into the head while it is young, and into the last entry behind it),
-// rather than each go on its own. Other chats are not held meanwhile. Once
-// the wait is over the engine reads the head again (one round trip per
-// album) and sends, and acknowledges, exactly what it read.
-const AlbumWait = time.Second
-
-// AlbumMargin is how long before AlbumWait is over the store stops merging
-// parts into an album's head: after that a part starts a new entry, so the
-// head the engine reads once AlbumWait is over can no longer change and its
-// acknowledgement never misses. This relies on the replicas' clocks (the
-// one that queued the head, the one committing a part, the one sending)
-// agreeing within the margin, and on a step's commit reaching the store
-// within it of the time the step read.
-const AlbumMargin = 300 * time.Millisecond
-
-// notBefore is when the slot's chat may receive its head: its pace lets it
-// (from the pacing mark), and an album's head has waited AlbumWait.
-func (e *Engine) notBefore(s *slot, mark time.Time) time.Time {
-	var at time.Time
-	if !mark.IsZero() {
-		p := e.pace(s.chat)
-		at = mark.Add(-time.Duration(p.Burst-1) * p.Interval)
-	}
-	if it := s.item; it.Kind == KindCopy && it.Album != "" && it.At != 0 {
-		if w := time.UnixMilli(it.At).Add(AlbumWait); w.After(at) {
-			at = w
-		}
-	}
-	return at
 }
 
 // scheduleLocked puts a slot where it belongs: ready, or waiting until at.

@@ -80,3 +80,36 @@ func popLast(h *[]*slot) any {
 	s.index = -1
 	return s
 }
+
+// AlbumWait is how long a head that copies part of an album waits after it
+// was queued, so that the parts arriving after it join it (the store merges
+// them into the head while it is young, and into the last entry behind it),
+// rather than each go on its own. Other chats are not held meanwhile. Once
+// the wait is over the engine reads the head again (one round trip per
+// album) and sends, and acknowledges, exactly what it read.
+const AlbumWait = time.Second
+
+// AlbumMargin is how long before AlbumWait is over the store stops merging
+// parts into an album's head: after that a part starts a new entry, so the
+// head the engine reads once AlbumWait is over can no longer change and its
+// acknowledgement never misses. This relies on the replicas' clocks (the
+// one that queued the head, the one committing a part, the one sending)
+// agreeing within the margin, and on a step's commit reaching the store
+// within it of the time the step read.
+const AlbumMargin = 300 * time.Millisecond
+
+// notBefore is when the slot's chat may receive its head: its pace lets it
+// (from the pacing mark), and an album's head has waited AlbumWait.
+func (e *Engine) notBefore(s *slot, mark time.Time) time.Time {
+	var at time.Time
+	if !mark.IsZero() {
+		p := e.pace(s.chat)
+		at = mark.Add(-time.Duration(p.Burst-1) * p.Interval)
+	}
+	if it := s.item; it.Kind == KindCopy && it.Album != "" && it.At != 0 {
+		if w := time.UnixMilli(it.At).Add(AlbumWait); w.After(at) {
+			at = w
+		}
+	}
+	return at
+}
