@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/go-telegram/bot/models"
 )
 
 // The admins' words never reach anybody else: a family who types their
@@ -286,4 +288,29 @@ func TestStepGoneLandsOnTheMenu(t *testing.T) {
 		t.Errorf("a person whose step is gone is asked the start-up question again:\n%s", got)
 	}
 	writeTranscript(t, "step_gone", tg.Chat(f.chat))
+}
+
+// Each coordinator's own menu lists their commands; the menu everyone else
+// sees does not.
+func TestAdminMenuIsTheirsAlone(t *testing.T) {
+	tg, redisURL, logs := setup(t)
+	startBot(t, tg, redisURL, logs, adminEnv(nil))
+	scope := &models.BotCommandScopeChat{ChatID: coordinator}
+	waitFor(t, tg, "the coordinator's menu", func() bool { return len(tg.ScopedCommands(scope, "ar")) > 0 })
+	for _, lang := range []string{"", "fr", "ar"} {
+		names := map[string]bool{}
+		for _, c := range tg.ScopedCommands(scope, lang) {
+			names[c.Command] = true
+		}
+		for _, want := range []string{"start", "effacer", "flux", "modifier", "restaurer", "ateliers", "stats"} {
+			if !names[want] {
+				t.Errorf("the coordinator's menu %q lacks /%s", lang, want)
+			}
+		}
+		for _, c := range tg.Commands(lang) {
+			if c.Command == "flux" || c.Command == "ateliers" || c.Command == "stats" {
+				t.Errorf("everyone's menu %q shows /%s", lang, c.Command)
+			}
+		}
+	}
 }

@@ -113,7 +113,7 @@ func Serve(ctx context.Context, cfg config.Config, log zerolog.Logger, opts Opti
 	editor := &admin.Editor{Admins: cfg.AdminIDs, Library: lib, Store: versions, Sender: sender, Bundle: bundle,
 		Log: log, Now: time.Now}
 	bot = telegram.NewBot(client, counted{router{desk: desk, people: svc, stats: stats, editor: editor, sessions: ses.admin}, mon.m}, log, logKey)
-	setCommands(ctx, bot, bundle, log)
+	setCommands(ctx, bot, bundle, cfg.AdminIDs, log)
 	mon.live = func() *flow.Flow { return svc.Flow() }
 	if err := mon.listen(ctx, cfg, log); err != nil {
 		return err
@@ -223,11 +223,14 @@ func globalLimiter(rdb redis.UniversalClient, cfg config.Config, opts Options) d
 }
 
 // setCommands publishes the command menu, without holding the start for long.
-func setCommands(ctx context.Context, bot *telegram.Bot, bundle *i18n.Bundle, log zerolog.Logger) {
+func setCommands(ctx context.Context, bot *telegram.Bot, bundle *i18n.Bundle, admins []int64, log zerolog.Logger) {
 	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := bot.SetCommands(cctx, bundle); err != nil {
 		log.Warn().Str("error", errClass(err)).Msg("could not publish the command menu")
+	}
+	if err := bot.SetAdminCommands(cctx, bundle, admins); err != nil {
+		log.Warn().Str("error", errClass(err)).Msg("could not publish a coordinator's menu (they must write to the bot first)")
 	}
 }
 

@@ -25,18 +25,45 @@ func knownCommand(text string) (string, bool) {
 	return "", false
 }
 
+// AdminCommands are the coordinators' (internal/admin): only their own
+// menu shows them, after the families' commands.
+var AdminCommands = []string{"flux", "modifier", "verifie", "versions", "restaurer", "journal", "traductions",
+	"ressources", "ateliers", "stats", "quitter_essai", "annuler"}
+
 // SetCommands publishes the command menu in French (the default) and Arabic.
 func (b *Bot) SetCommands(ctx context.Context, bundle *i18n.Bundle) error {
+	return b.setMenu(ctx, bundle, nil, nil)
+}
+
+// SetAdminCommands gives each coordinator a menu of their own, with their
+// commands: nobody else's menu shows them. A coordinator who never wrote to
+// the bot cannot have one yet (Telegram: chat not found); the others still
+// get theirs, and the first error is returned.
+func (b *Bot) SetAdminCommands(ctx context.Context, bundle *i18n.Bundle, admins []int64) error {
+	var first error
+	for _, id := range admins {
+		if err := b.setMenu(ctx, bundle, &commandScope{Type: "chat", ChatID: id}, AdminCommands); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+func (b *Bot) setMenu(ctx context.Context, bundle *i18n.Bundle, scope *commandScope, extra []string) error {
 	for _, lang := range []string{"", "fr", "ar"} {
 		l := lang
 		if l == "" {
 			l = i18n.Default
 		}
-		cmds := make([]botCommand, len(commands))
-		for i, c := range commands {
-			cmds[i] = botCommand{Command: c, Description: bundle.T(l, "cmd_"+c, nil)}
+		cmds := make([]botCommand, 0, len(commands)+len(extra))
+		for _, c := range commands {
+			cmds = append(cmds, botCommand{Command: c, Description: bundle.T(l, "cmd_"+c, nil)})
 		}
-		if err := b.client.Call(ctx, "setMyCommands", &setCommands{Commands: cmds, LanguageCode: lang}, nil); err != nil {
+		for _, c := range extra {
+			cmds = append(cmds, botCommand{Command: c, Description: bundle.T(l, "admincmd_"+c, nil)})
+		}
+		req := &setCommands{Commands: cmds, Scope: scope, LanguageCode: lang}
+		if err := b.client.Call(ctx, "setMyCommands", req, nil); err != nil {
 			return err
 		}
 	}

@@ -123,8 +123,15 @@ type botCommand struct {
 }
 
 type setCommands struct {
-	Commands     []botCommand `json:"commands"`
-	LanguageCode string       `json:"language_code,omitempty"`
+	Commands     []botCommand  `json:"commands"`
+	Scope        *commandScope `json:"scope,omitempty"`
+	LanguageCode string        `json:"language_code,omitempty"`
+}
+
+// commandScope is a BotCommandScope: here only "chat", one person's menu.
+type commandScope struct {
+	Type   string `json:"type"`
+	ChatID int64  `json:"chat_id"`
 }
 
 type getUpdates struct {
