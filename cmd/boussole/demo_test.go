@@ -13,7 +13,7 @@ import (
 // conversation as the person would read it.
 func TestDemoRunsWithoutTokenOrRedis(t *testing.T) {
 	var out, errs bytes.Buffer
-	in := strings.NewReader("a\n7\n/urgence\n")
+	in := strings.NewReader("a\n8\n/urgence\n")
 	env := func(string) string { return "" }
 	if err := run(context.Background(), []string{"demo"}, env, in, &out, &errs); err != nil {
 		t.Fatalf("demo: %v\n%s", err, errs.String())

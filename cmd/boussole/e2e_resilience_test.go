@@ -123,13 +123,13 @@ func TestRedisDownMidConversation(t *testing.T) {
 	f.say("/start", 1)
 	f.tap("Oui", 1)
 	px.cut()
-	got := f.say("7", 1)
+	got := f.say("8", 1)
 	if !strings.Contains(got[0].Text, "problème technique") {
 		t.Fatalf("with Redis down: %q", got[0].Text)
 	}
 	px.restore()
 	got = f.await(f.mark + 2)
-	if !strings.Contains(got[len(got)-1].Text, "Pour parler à quelqu'un maintenant") { // "7": the 7th option
+	if !strings.Contains(got[len(got)-1].Text, "Pour parler à quelqu'un maintenant") { // "8": the 8th option
 		t.Fatalf("the answer given during the outage was lost: %q", got[len(got)-1].Text)
 	}
 }
