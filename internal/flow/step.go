@@ -223,11 +223,18 @@ func (s *stepper) show(n *Node) {
 }
 
 // ateliers asks the caller to show the association's coming sessions after
-// a node that introduces them, for the need the person chose.
+// a node that introduces them: for the need the person chose, or every
+// session when they came from the menu (a need chosen earlier is not what
+// they are looking at now).
 func (s *stepper) ateliers(n *Node) {
-	if n.Ateliers {
-		s.out = append(s.out, Output{Kind: OutAteliers, Node: n.ID, Need: s.st.Vars[NeedVar]})
+	if !n.Ateliers {
+		return
 	}
+	need := s.st.Vars[NeedVar]
+	if h := s.st.History; s.f.Menu != "" && len(h) > 0 && h[len(h)-1] == s.f.Menu {
+		need = ""
+	}
+	s.out = append(s.out, Output{Kind: OutAteliers, Node: n.ID, Need: need})
 }
 
 // goTo leaves the current node for target, remembering it for "back".

@@ -1,6 +1,9 @@
 package flow
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // ateliersFlow has a menu entry that sets a need and leads to a node that
 // shows the association's sessions, and one that does not set any need.
@@ -79,4 +82,18 @@ func TestStepAteliers(t *testing.T) {
 	// ateliers: false is a plain message.
 	_, out = step(t, f, State{Flow: f.ID, Version: f.Version, Lang: "fr", Node: "sans", Steps: 1}, Input{Kind: InStart})
 	wantOut(t, out, "message sans")
+}
+
+// From the menu, the sessions of every need are shown, even after a need
+// was chosen earlier; from a need's screen, those of that need.
+func TestStepAteliersFromTheMenuShowsAll(t *testing.T) {
+	f := mustLoad(t, strings.Replace(ateliersFlow, "start: besoin\n", "start: besoin\nmenu: besoin\n", 1), "resources: {}\n")
+	st := start(t, f, "fr")
+	st, _ = tap(t, f, st, "Deuil")
+	_, out := tap(t, f, st, "Ateliers")
+	wantOut(t, out, "message ateliers", "ateliers ateliers need=deuil")
+	menu, _ := tap(t, f, st, "Passer")
+	menu, _ = tap(t, f, menu, "Menu")
+	_, out = tap(t, f, menu, "Ateliers")
+	wantOut(t, out, "message ateliers", "ateliers ateliers need=")
 }
