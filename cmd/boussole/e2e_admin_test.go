@@ -314,3 +314,31 @@ func TestAdminMenuIsTheirsAlone(t *testing.T) {
 		}
 	}
 }
+
+// A coordinator who also volunteers relays a document to the person they
+// answer; only a YAML file is read as an upload.
+func TestCoordinatorVolunteerRelaysADocument(t *testing.T) {
+	tg, redisURL, logs := setup(t)
+	tg.AddGroup(deskGroup, "Bénévoles")
+	startBot(t, tg, redisURL, logs, deskEnv(nil)) // ADMIN_IDS 9001
+	nadia := newVolunteer(t, tg, coordinator, "Nadia")
+	f := newFamily(t, tg, 1070, "fr")
+	askForSomeone(t, f, "fr")
+	nadia.take(waitCard(t, tg, "En attente", true))
+	waitFor(t, tg, "Nadia has it", func() bool { return strings.Contains(f.last().Text, "vous répond maintenant") }, f.chat)
+
+	tg.SendDocumentData(coordinator, "formulaire.pdf", "application/pdf", []byte("%PDF-1.4 formulaire"), nadia.opts...)
+	waitFor(t, tg, "the document relayed", func() bool {
+		for _, m := range tg.BotMessages(f.chat) {
+			if m.IsCopy() {
+				return true
+			}
+		}
+		return false
+	}, f.chat, coordinator)
+	for _, m := range tg.BotMessages(coordinator) {
+		if strings.Contains(m.Text, "YAML") {
+			t.Errorf("the coordinator's document was read as an upload: %q", m.Text)
+		}
+	}
+}

@@ -30,12 +30,17 @@ var (
 	flowDoc      = regexp.MustCompile(`(?m)^nodes\s*:`)
 )
 
+// IsYAML reports whether a document's name is a YAML file's.
+func IsYAML(name string) bool {
+	ext := strings.ToLower(path.Ext(name))
+	return ext == ".yaml" || ext == ".yml"
+}
+
 // upload takes a YAML document an admin sent: checked like `boussole flows
 // check`, and, when valid, kept as their draft with a summary of the change
 // and the buttons to try, publish or drop it. Nothing live changes.
 func (e *Editor) upload(ctx context.Context, a actor, u conversation.Update) {
-	ext := strings.ToLower(path.Ext(u.FileName))
-	if ext != ".yaml" && ext != ".yml" {
+	if !IsYAML(u.FileName) {
 		a.say(ctx, "admin_upload_not_yaml", nil)
 		return
 	}

@@ -39,7 +39,7 @@ func (r router) Handle(ctx context.Context, u conversation.Update) (conversation
 	if r.sessions.Owns(u) {
 		return r.sessions.Handle(ctx, u)
 	}
-	if r.editor.Owns(u) { // after the other commands: it may be waiting for a text
+	if r.editor.Owns(u) && !r.relayed(u) { // after the other commands: it may be waiting for a text
 		return r.editor.Handle(ctx, u)
 	}
 	if r.desk != nil && r.desk.Owns(u) {
@@ -49,6 +49,12 @@ func (r router) Handle(ctx context.Context, u conversation.Update) (conversation
 		return conversation.Result{Outcome: "ignored"}, nil
 	}
 	return r.people.Handle(ctx, u)
+}
+
+// relayed reports whether a coordinator's document is a volunteer's message
+// to relay (a coordinator may volunteer too): only a YAML file is an upload.
+func (r router) relayed(u conversation.Update) bool {
+	return u.Media == "document" && !admin.IsYAML(u.FileName) && r.desk != nil && r.desk.Owns(u)
 }
 
 // newDesk assembles the volunteer desk when VOLUNTEER_CHAT_ID is set.
