@@ -194,8 +194,10 @@ func (d *Desk) Owns(u conversation.Update) bool {
 }
 
 // notVolFor is how long a user found not to be a volunteer is not asked
-// about again; becoming one meanwhile is learnt by RefreshKnown.
-const notVolFor = time.Minute
+// about again. Becoming one meanwhile is learnt by RefreshKnown within a
+// second (known is checked first), so the read is only for a user this
+// replica never met: a family writing all day costs it once an hour.
+const notVolFor = time.Hour
 
 // maxNotVol bounds what Owns remembers of people.
 const maxNotVol = 100000
